@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from organizations.views import auth, health
+
+account_patterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", auth.set_language, name="set_language"),
+    path("no-organization/", auth.no_organization, name="no_organization"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+org_patterns = [
+    path("", include("cases.urls")),
+    path("", include("organizations.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include(account_patterns)),
+    path("", auth.home, name="home"),
+    path("<slug:org_slug>/", include(org_patterns)),
+]
+
+if settings.DEBUG:
+    urlpatterns.insert(
+        0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils import translation
+
+REMEMBER_KEY = "remember_me"
+LAST_SEEN_KEY = "last_seen"
+# Touch the session at most this often, so most requests write nothing.
+_TOUCH_EVERY = 60
+
+
+class IdleTimeoutMiddleware:
+    """Sign out sessions that were idle for longer than SESSION_IDLE_TIMEOUT.
+
+    Sessions started with "remember me" are exempt: they live for SESSION_REMEMBER_AGE.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not request.session.get(REMEMBER_KEY):
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_KEY, now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= _TOUCH_EVERY or LAST_SEEN_KEY not in request.session:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Use the signed-in user's chosen language over the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

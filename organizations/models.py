@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Slugs that would shadow a top-level URL; an organization may not take them.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "healthz", "static", "media", "portal", "form", "i18n", "webhooks"}
+)
+
+LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(value)s” is reserved; choose another."), params={"value": value})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: staff, supplier staff or resident. The e-mail is the login."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=LANGUAGE_CHOICES,
+        help_text=_("Leave empty to use the organization's language."),
+    )
+    notify_mentions_by_email = models.BooleanField(_("e-mail me when I am mentioned"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("can use the Django admin"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0])
+
+
+class Organization(models.Model):
+    """A company that uses Saksflyt. Every tenant-owned row points here."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("URL name"),
+        max_length=60,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Use lower-case letters, digits and -.")),
+            validate_not_reserved,
+        ],
+    )
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="nb"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Oslo", validators=[validate_time_zone]
+    )
+    brand_color = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f5f8b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f5f8b."))],
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        CASEWORKER = "caseworker", _("Caseworker")
+        SUPPLIER = "supplier", _("Supplier")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CASEWORKER)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user")
+        ]
+        indexes = [models.Index(fields=["user", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in (self.Role.ADMIN, self.Role.CASEWORKER)
+
+
+class Team(models.Model):
+    """A named group of members that cases can be given to."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="teams", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    members = models.ManyToManyField(User, related_name="teams", blank=True, verbose_name=_("members"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

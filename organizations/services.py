@@ -1,0 +1,132 @@
+"""Writes for organizations, members and teams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from organizations.models import Membership, Organization, Team, User
+
+
+def _last_admin_guard(org: Organization, membership: Membership) -> None:
+    others = (
+        Membership.objects.filter(organization=org, role=Membership.Role.ADMIN, is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    if not others:
+        raise ValidationError(_("An organization must keep at least one active administrator."))
+
+
+@transaction.atomic
+def member_invite(
+    *, org: Organization, actor: User, email: str, full_name: str = "", role: str,
+    site_url: str,
+) -> Membership:
+    """Add a person to `org`, creating the user if needed, and e-mail them a sign-in link."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+    membership, made = Membership.objects.get_or_create(
+        organization=org, user=user, defaults={"role": role}
+    )
+    if not made:
+        if membership.is_active:
+            raise ValidationError(_("%(email)s is already a member.") % {"email": email})
+        membership.role = role
+        membership.is_active = True
+        membership.save(update_fields=["role", "is_active"])
+    transaction.on_commit(
+        lambda: _send_invitation(org=org, actor=actor, user=user, needs_password=created,
+                                 site_url=site_url)
+    )
+    return membership
+
+
+def _send_invitation(*, org, actor, user, needs_password: bool, site_url: str) -> None:
+    with translation.override(user.language or org.default_language):
+        context = {
+            "org": org,
+            "actor": actor,
+            "user": user,
+            "site_url": site_url,
+            "needs_password": needs_password,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        }
+        subject = _("You have been invited to %(org)s on Saksflyt") % {"org": org.name}
+        body = render_to_string("organizations/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def member_change_role(*, org: Organization, actor: User, membership: Membership, role: str) -> None:
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."))
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        _last_admin_guard(org, membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+@transaction.atomic
+def member_set_active(*, org: Organization, actor: User, membership: Membership, active: bool) -> None:
+    if not active and membership.role == Membership.Role.ADMIN:
+        _last_admin_guard(org, membership)
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+
+
+def _check_members(org: Organization, members: Iterable[User]) -> list[User]:
+    members = list(members)
+    ids = {m.pk for m in members}
+    valid = set(
+        Membership.objects.filter(organization=org, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    if ids - valid:
+        raise ValidationError(_("Only members of this organization can join its teams."))
+    return members
+
+
+@transaction.atomic
+def team_save(
+    *, org: Organization, actor: User, name: str, members: Iterable[User], team: Team | None = None
+) -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("A team needs a name."))
+    clash = Team.objects.filter(organization=org, name__iexact=name)
+    if team is not None:
+        clash = clash.exclude(pk=team.pk)
+    if clash.exists():
+        raise ValidationError(_("A team with this name already exists."))
+    members = _check_members(org, members)
+    if team is None:
+        team = Team.objects.create(organization=org, name=name)
+    else:
+        team.name = name
+        team.save(update_fields=["name"])
+    team.members.set(members)
+    return team
+
+
+@transaction.atomic
+def team_delete(*, org: Organization, actor: User, team: Team) -> None:
+    team.delete()
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> None:
+    user.language = language
+    user.save(update_fields=["language"])

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from organizations.views import settings as views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("settings/", views.settings_home, name="settings"),
+    path("settings/organization/", views.organization_edit, name="organization_edit"),
+    path("settings/members/", views.members, name="members"),
+    path("settings/members/<int:membership_id>/role/", views.member_role, name="member_role"),
+    path("settings/members/<int:membership_id>/active/", views.member_active, name="member_active"),
+    path("settings/teams/", views.teams, name="teams"),
+    path("settings/teams/new/", views.team_edit, name="team_new"),
+    path("settings/teams/<int:team_id>/", views.team_edit, name="team_edit"),
+    path("settings/teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
+]

@@ -1,0 +1,74 @@
+"""Shared fixtures: two organizations, each with an admin, a caseworker and a supplier user, plus
+an outsider who belongs to another organization only and must get 404 everywhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from organizations.models import Membership, Organization, User
+from tests.factories.organizations import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@dataclass
+class Tenant:
+    org: Organization
+    admin: User
+    caseworker: User
+    supplier: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def _tenant(slug: str, name: str) -> Tenant:
+    org = OrganizationFactory(slug=slug, name=name)
+    users = {}
+    for role in ("admin", "caseworker", "supplier"):
+        user = UserFactory(email=f"{role}@{slug}.example", full_name=f"{role.title()} {name}")
+        MembershipFactory(organization=org, user=user, role=Membership.Role(role))
+        users[role] = user
+    return Tenant(org=org, **users)
+
+
+@pytest.fixture
+def tenant(db) -> Tenant:
+    return _tenant("alpha", "Alpha Bolig")
+
+
+@pytest.fixture
+def other_tenant(db) -> Tenant:
+    return _tenant("beta", "Beta Avfall")
+
+
+@pytest.fixture
+def outsider(other_tenant) -> User:
+    """A caseworker of organization B: every organization-A URL must answer 404 for them."""
+    return other_tenant.caseworker
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def staff_client(tenant) -> Client:
+    return tenant.client_for(tenant.caseworker)
+
+
+@pytest.fixture
+def admin_client_org(tenant) -> Client:
+    return tenant.client_for(tenant.admin)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_fast(settings):
+    settings.LANGUAGE_CODE = "en"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
