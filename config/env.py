@@ -82,6 +82,7 @@ class Env:
         value = self.str(name, default)
         if value not in choices:
             raise ImproperlyConfigured(
-                f"The environment variable {name} must be one of {', '.join(choices)}, not {value!r}."
+                f"The environment variable {name} must be one of {', '.join(choices)},"
+                f" not {value!r}."
             )
         return value

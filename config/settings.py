@@ -36,13 +36,13 @@ if env.is_set("SECRET_KEY"):
 elif DEBUG or TESTING:
     SECRET_KEY = _DEMO_SECRET_KEY
 else:
-    raise ImproperlyConfigured(
-        "The environment variable SECRET_KEY must be set when DEBUG is off."
-    )
+    raise ImproperlyConfigured("The environment variable SECRET_KEY must be set when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS and not TESTING:
-    raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "The environment variable ALLOWED_HOSTS must be set when DEBUG is off."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

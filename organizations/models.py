@@ -26,7 +26,9 @@ def validate_time_zone(value: str) -> None:
 
 def validate_not_reserved(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("“%(value)s” is reserved; choose another."), params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is reserved; choose another."), params={"value": value}
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -93,7 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0])
+        return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
 
 
 class Organization(models.Model):
@@ -140,7 +142,9 @@ class Membership(models.Model):
         SUPPLIER = "supplier", _("Supplier")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organization"),
     )
     user = models.ForeignKey(
@@ -177,7 +181,9 @@ class Team(models.Model):
         Organization, on_delete=models.CASCADE, related_name="teams", verbose_name=_("organization")
     )
     name = models.CharField(_("name"), max_length=100)
-    members = models.ManyToManyField(User, related_name="teams", blank=True, verbose_name=_("members"))
+    members = models.ManyToManyField(
+        User, related_name="teams", blank=True, verbose_name=_("members")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

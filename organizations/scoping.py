@@ -1,8 +1,8 @@
 """Organization scoping: the only way views fetch tenant-owned objects.
 
-`org_view` resolves the organization from the `/<org_slug>/` URL prefix, checks that the signed-in
-user has an active membership there (404 if not, so slugs leak nothing) and that the role may use the
-view (403 if not). `get_for_org_or_404` and `for_org` scope every lookup to that organization.
+`org_view` resolves the organization from the `/<org_slug>/` URL prefix, checks that the
+signed-in user has an active membership there (404 if not, so slugs leak nothing) and that the
+role may use the view (403 if not). `get_for_org_or_404` and `for_org` scope every lookup to that organization.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ STAFF_ROLES = (Membership.Role.ADMIN, Membership.Role.CASEWORKER)
 ADMIN_ROLES = (Membership.Role.ADMIN,)
 
 
-def for_org(queryset_or_model: type[M] | models.QuerySet[M], org: Organization) -> models.QuerySet[M]:
+def for_org(
+    queryset_or_model: type[M] | models.QuerySet[M], org: Organization
+) -> models.QuerySet[M]:
     """Return the queryset limited to rows of `org`."""
     if isinstance(queryset_or_model, models.QuerySet):
         queryset = queryset_or_model

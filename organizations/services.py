@@ -29,7 +29,12 @@ def _last_admin_guard(org: Organization, membership: Membership) -> None:
 
 @transaction.atomic
 def member_invite(
-    *, org: Organization, actor: User, email: str, full_name: str = "", role: str,
+    *,
+    org: Organization,
+    actor: User,
+    email: str,
+    full_name: str = "",
+    role: str,
     site_url: str,
 ) -> Membership:
     """Add a person to `org`, creating the user if needed, and e-mail them a sign-in link."""
@@ -48,8 +53,9 @@ def member_invite(
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
     transaction.on_commit(
-        lambda: _send_invitation(org=org, actor=actor, user=user, needs_password=created,
-                                 site_url=site_url)
+        lambda: _send_invitation(
+            org=org, actor=actor, user=user, needs_password=created, site_url=site_url
+        )
     )
     return membership
 
@@ -71,7 +77,9 @@ def _send_invitation(*, org, actor, user, needs_password: bool, site_url: str) -
 
 
 @transaction.atomic
-def member_change_role(*, org: Organization, actor: User, membership: Membership, role: str) -> None:
+def member_change_role(
+    *, org: Organization, actor: User, membership: Membership, role: str
+) -> None:
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown role."))
     if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
@@ -81,7 +89,9 @@ def member_change_role(*, org: Organization, actor: User, membership: Membership
 
 
 @transaction.atomic
-def member_set_active(*, org: Organization, actor: User, membership: Membership, active: bool) -> None:
+def member_set_active(
+    *, org: Organization, actor: User, membership: Membership, active: bool
+) -> None:
     if not active and membership.role == Membership.Role.ADMIN:
         _last_admin_guard(org, membership)
     membership.is_active = active
@@ -92,7 +102,9 @@ def _check_members(org: Organization, members: Iterable[User]) -> list[User]:
     members = list(members)
     ids = {m.pk for m in members}
     valid = set(
-        Membership.objects.filter(organization=org, user_id__in=ids).values_list("user_id", flat=True)
+        Membership.objects.filter(organization=org, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
     )
     if ids - valid:
         raise ValidationError(_("Only members of this organization can join its teams."))

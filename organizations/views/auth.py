@@ -74,6 +74,11 @@ def set_language(request):
         user_set_language(user=request.user, language=language)
     translation.activate(language)
     response = redirect(next_url)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
-                        secure=request.is_secure(), max_age=365 * 24 * 3600)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        samesite="Lax",
+        secure=request.is_secure(),
+        max_age=365 * 24 * 3600,
+    )
     return response

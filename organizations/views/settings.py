@@ -72,7 +72,9 @@ def member_role(request, membership_id: int):
         if not form.is_valid():
             raise ValidationError(_("Choose a valid role."))
         services.member_change_role(
-            org=request.org, actor=request.user, membership=membership,
+            org=request.org,
+            actor=request.user,
+            membership=membership,
             role=form.cleaned_data["role"],
         )
     except ValidationError as exc:
