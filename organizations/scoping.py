@@ -2,7 +2,8 @@
 
 `org_view` resolves the organization from the `/<org_slug>/` URL prefix, checks that the
 signed-in user has an active membership there (404 if not, so slugs leak nothing) and that the
-role may use the view (403 if not). `get_for_org_or_404` and `for_org` scope every lookup to that organization.
+role may use the view (403 if not). `get_for_org_or_404` and `for_org` scope every lookup to
+that organization.
 """
 
 from __future__ import annotations
