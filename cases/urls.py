@@ -1,11 +1,10 @@
-from django.urls import path
-
-from cases import views
+from django.urls import include, path
 
 app_name = "cases"
 
+# Lists (inbox, case list, bulk actions, new case) and the case page with its panels live in
+# separate modules so each stays small.
 urlpatterns = [
-    path("", views.inbox, name="inbox"),
-    path("cases/", views.case_list, name="case_list"),
-    path("work/", views.supplier_work, name="supplier_work"),
+    path("", include("cases.urls_lists")),
+    path("cases/<int:number>/", include("cases.urls_detail")),
 ]

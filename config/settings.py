@@ -265,7 +265,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# Tests run with DEBUG off (Django forces it) over plain HTTP: HTTPS-only settings would redirect
+# every request of the test client and keep the browser tests' cookies away.
+if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", True)

@@ -31,6 +31,9 @@ account_patterns = [
 
 org_patterns = [
     path("", include("cases.urls")),
+    path("customers/", include("customers.urls")),
+    path("properties/", include("properties.urls")),
+    path("inquiries/", include("inquiries.urls")),
     path("", include("organizations.urls")),
 ]
 

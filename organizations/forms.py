@@ -16,7 +16,7 @@ class LoginForm(AuthenticationForm):
     remember_me = forms.BooleanField(label=_("Remember me"), required=False)
 
     error_messages = {
-        "invalid_login": _("The e-mail address or password is wrong. Both are case-sensitive."),
+        "invalid_login": _("Wrong e-mail address or password. The password is case-sensitive."),
         "inactive": _("This account is inactive."),
     }
 

@@ -8,11 +8,18 @@ def inbox(request):
     return render(request, "cases/inbox.html", {})
 
 
+@org_view(roles=STAFF_ROLES)
+def case_list(request):
+    return render(request, "cases/inbox.html", {})
+
+
 @org_view(roles=ALL_ROLES)
 def supplier_work(request):
     return render(request, "cases/supplier_work.html", {})
 
 
 @org_view(roles=STAFF_ROLES)
-def case_list(request):
-    return render(request, "cases/inbox.html", {})
+def case_detail(request, number: int):
+    from django.http import Http404
+
+    raise Http404

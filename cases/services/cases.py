@@ -1,0 +1,334 @@
+"""Creating cases and changing their fields, each change with its CaseEvent."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent, Category, NotificationRequest
+from cases.services.events import event_build
+from cases.services.numbering import case_numbers_reserve
+from customers.models import Customer, Supplier
+from notifications.models import Notification
+from organizations.models import Membership, Organization, Team, User
+from properties.models import Container, Property
+
+Kind = CaseEvent.Kind
+
+
+@dataclass
+class CaseData:
+    """Everything needed to open one case; used by single and bulk creation alike."""
+
+    title: str
+    description: str = ""
+    category: Category | None = None
+    priority: str = Case.Priority.NORMAL
+    source: str = Case.Source.MANUAL
+    contact_method: str = Case.ContactMethod.EMAIL
+    customer: Customer | None = None
+    property: Property | None = None
+    containers: Sequence[Container] = ()
+    assignee: User | None = None
+    teams: Sequence[Team] = ()
+    supplier: Supplier | None = None
+    deadline: datetime.date | None = None
+    external_reference: str = ""
+    visible_to_customer: bool = False
+    # (audience, channel, reason) triples from NotificationRequest's choices.
+    notify: Sequence[tuple[str, str, str]] = ()
+    event_data: dict = field(default_factory=dict)
+
+
+def case_url(case: Case) -> str:
+    return reverse(
+        "cases:case_detail", kwargs={"org_slug": case.organization.slug, "number": case.number}
+    )
+
+
+def _check_org(org: Organization, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.organization_id != org.pk:
+            raise ValidationError(_("That belongs to another organization."))
+
+
+def staff_user_ids(org: Organization, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` are active admins or caseworkers of `org` (one query)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return set()
+    return set(
+        Membership.objects.filter(
+            organization=org,
+            user_id__in=ids,
+            is_active=True,
+            role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _validate(org: Organization, items: Sequence[CaseData]) -> None:
+    for item in items:
+        if not item.title.strip():
+            raise ValidationError({"title": _("A case needs a title.")})
+        if item.priority not in Case.Priority.values:
+            raise ValidationError({"priority": _("Unknown priority.")})
+        if item.source not in Case.Source.values:
+            raise ValidationError({"source": _("Unknown source.")})
+        _check_org(
+            org,
+            item.category,
+            item.customer,
+            item.property,
+            item.supplier,
+            *item.containers,
+            *item.teams,
+        )
+    assignees = {item.assignee.pk for item in items if item.assignee}
+    if assignees - staff_user_ids(org, assignees):
+        raise ValidationError(
+            {"assignee": _("Cases can only be given to staff of this organization.")}
+        )
+
+
+@transaction.atomic
+def case_create_many(
+    *, org: Organization, actor: User | None, items: Sequence[CaseData]
+) -> list[Case]:
+    """Open many cases with a fixed number of queries, whatever their count."""
+    if not items:
+        return []
+    _validate(org, items)
+    numbers = case_numbers_reserve(org, len(items))
+    now = timezone.now()
+    cases = [
+        Case(
+            organization=org,
+            number=number,
+            title=item.title.strip()[:200],
+            description=item.description,
+            category=item.category,
+            priority=item.priority,
+            source=item.source,
+            contact_method=item.contact_method,
+            customer=item.customer,
+            property=item.property,
+            assignee=item.assignee,
+            supplier=item.supplier,
+            deadline=item.deadline,
+            external_reference=item.external_reference,
+            visible_to_customer=item.visible_to_customer,
+            created_by=actor,
+            created_at=now,
+        )
+        for number, item in zip(numbers, items, strict=True)
+    ]
+    Case.objects.bulk_create(cases)
+    if any(c.pk is None for c in cases):  # databases that return no ids (not PostgreSQL/SQLite)
+        by_number = dict(
+            Case.objects.filter(organization=org, number__in=list(numbers)).values_list(
+                "number", "pk"
+            )
+        )
+        for case in cases:
+            case.pk = by_number[case.number]
+
+    team_links, container_links, requests, events = [], [], [], []
+    for case, item in zip(cases, items, strict=True):
+        team_links += [Case.teams.through(case_id=case.pk, team_id=t.pk) for t in item.teams]
+        container_links += [
+            Case.containers.through(case_id=case.pk, container_id=c.pk) for c in item.containers
+        ]
+        requests += [
+            NotificationRequest(
+                organization=org, case=case, audience=a, channel=ch, reason=r, requested_by=actor
+            )
+            for a, ch, r in item.notify
+        ]
+        events.append(
+            event_build(
+                case=case,
+                actor=actor,
+                kind=Kind.CREATED,
+                data={"source": item.source, **item.event_data},
+            )
+        )
+    Case.teams.through.objects.bulk_create(team_links)
+    Case.containers.through.objects.bulk_create(container_links)
+    NotificationRequest.objects.bulk_create(requests)
+    CaseEvent.objects.bulk_create(events)
+    _notify_assignees(org, actor, [c for c in cases if c.assignee_id])
+    return cases
+
+
+def case_create(*, org: Organization, actor: User | None, **fields: Any) -> Case:
+    return case_create_many(org=org, actor=actor, items=[CaseData(**fields)])[0]
+
+
+def _notify_assignees(org: Organization, actor: User | None, cases: list[Case]) -> None:
+    """One in-app notification per newly assigned case, in a single insert."""
+    rows = [
+        Notification(
+            organization=org,
+            recipient_id=case.assignee_id,
+            actor=actor,
+            kind=Notification.Kind.ASSIGNED,
+            text=(
+                _("Case #%(number)s was given to you: %(title)s")
+                % {"number": case.number, "title": case.title}
+            )[:300],
+            url=case_url(case),
+        )
+        for case in cases
+        if case.assignee_id and (actor is None or case.assignee_id != actor.pk)
+    ]
+    Notification.objects.bulk_create(rows)
+
+
+# --- Changing fields ------------------------------------------------------------------------
+
+# Plain fields a caseworker may edit, with the event kind each change writes.
+FIELD_KINDS = {
+    "status": Kind.STATUS,
+    "priority": Kind.PRIORITY,
+    "category": Kind.CATEGORY,
+    "deadline": Kind.DEADLINE,
+    "assignee": Kind.ASSIGNEE,
+    "supplier": Kind.SUPPLIER,
+    "customer": Kind.CUSTOMER,
+    "property": Kind.PROPERTY,
+    "title": Kind.FIELD,
+    "description": Kind.FIELD,
+    "external_reference": Kind.FIELD,
+    "source": Kind.FIELD,
+    "contact_method": Kind.FIELD,
+    "visible_to_customer": Kind.FIELD,
+    "resolution": Kind.FIELD,
+}
+
+
+def _display(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return value
+
+
+@transaction.atomic
+def case_change(
+    *, org: Organization, actor: User | None, case: Case, **changes: Any
+) -> list[CaseEvent]:
+    """Change any of FIELD_KINDS (plus `teams` and `containers`), one event per changed field."""
+    _check_org(org, case)
+    unknown = set(changes) - set(FIELD_KINDS) - {"teams", "containers"}
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    if "status" in changes and changes["status"] not in Case.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if "priority" in changes and changes["priority"] not in Case.Priority.values:
+        raise ValidationError({"priority": _("Unknown priority.")})
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise ValidationError({"title": _("A case needs a title.")})
+    for name in ("category", "supplier", "customer", "property"):
+        _check_org(org, changes.get(name))
+    assignee = changes.get("assignee")
+    if assignee is not None and not staff_user_ids(org, [assignee.pk]):
+        raise ValidationError(
+            {"assignee": _("Cases can only be given to staff of this organization.")}
+        )
+
+    events: list[CaseEvent] = []
+    update_fields: list[str] = []
+    now = timezone.now()
+    for name, new in changes.items():
+        if name in ("teams", "containers"):
+            continue
+        old = getattr(case, name)
+        if old == new:
+            continue
+        setattr(case, name, new)
+        update_fields.append(name)
+        kind = FIELD_KINDS[name]
+        old_shown, new_shown = _display(old), _display(new)
+        events.append(
+            event_build(case=case, actor=actor, kind=kind, field=name, old=old_shown, new=new_shown)
+        )
+        if name == "status":
+            update_fields += _status_side_effects(case, old, new, now)
+    if "teams" in changes:
+        events += _change_set(org, actor, case, "teams", Kind.TEAMS, changes["teams"])
+    if "containers" in changes:
+        events += _change_set(
+            org, actor, case, "containers", Kind.CONTAINERS, changes["containers"]
+        )
+    if update_fields:
+        case.save(update_fields=sorted(set(update_fields)) + ["updated_at"])
+    CaseEvent.objects.bulk_create(events)
+    if "assignee" in update_fields and case.assignee_id:
+        _notify_assignees(org, actor, [case])
+    return events
+
+
+def _status_side_effects(case: Case, old: str, new: str, now) -> list[str]:
+    fields = []
+    if old == Case.Status.NEW and case.first_response_at is None:
+        # Taking a case in hand counts as the first response until replies exist.
+        case.first_response_at = now
+        fields.append("first_response_at")
+    if new == Case.Status.RESOLVED:
+        case.resolved_at = now
+        fields.append("resolved_at")
+    if new == Case.Status.CLOSED:
+        case.closed_at = now
+        fields.append("closed_at")
+        if case.resolved_at is None:
+            case.resolved_at = now
+            fields.append("resolved_at")
+    if new in Case.OPEN_STATUSES and old not in Case.OPEN_STATUSES:
+        case.resolved_at = None
+        case.closed_at = None
+        fields += ["resolved_at", "closed_at"]
+    return fields
+
+
+def _change_set(org, actor, case: Case, name: str, kind: str, new_items) -> list[CaseEvent]:
+    new_items = list(new_items)
+    _check_org(org, *new_items)
+    manager = getattr(case, name)
+    old_items = list(manager.all())
+    if {o.pk for o in old_items} == {n.pk for n in new_items}:
+        return []
+    manager.set(new_items)
+    return [
+        event_build(
+            case=case,
+            actor=actor,
+            kind=kind,
+            field=name,
+            old=", ".join(sorted(str(o) for o in old_items)),
+            new=", ".join(sorted(str(n) for n in new_items)),
+            data={
+                "old_ids": sorted(o.pk for o in old_items),
+                "new_ids": sorted(n.pk for n in new_items),
+            },
+        )
+    ]
+
+
+def case_close(*, org: Organization, actor: User, case: Case, resolution: str) -> list[CaseEvent]:
+    if not resolution.strip():
+        raise ValidationError(
+            {"resolution": _("Describe how the case was solved before closing it.")}
+        )
+    return case_change(
+        org=org, actor=actor, case=case, resolution=resolution.strip(), status=Case.Status.CLOSED
+    )
