@@ -30,6 +30,10 @@ def member_of_both(tenant, other_tenant):
     return user
 
 
-def sign_in(client: Client, email: str, password: str = TEST_PASSWORD, **extra):
+def sign_in(
+    client: Client, email: str, password: str = TEST_PASSWORD, *, follow: bool = False, **fields
+):
     """Post the sign-in form the way a browser does (axes needs the real request)."""
-    return client.post(LOGIN_URL, {"username": email, "password": password, **extra})
+    return client.post(
+        LOGIN_URL, {"username": email, "password": password, **fields}, follow=follow
+    )

@@ -119,9 +119,7 @@ def test_inviting_an_existing_member_errors_and_keeps_what_was_typed(
 def test_inviting_a_deactivated_member_reactivates_them(
     tenant, admin_client_org, django_capture_on_commit_callbacks
 ):
-    Membership.objects.filter(organization=tenant.org, user=tenant.supplier).update(
-        is_active=False
-    )
+    Membership.objects.filter(organization=tenant.org, user=tenant.supplier).update(is_active=False)
 
     _invite(
         admin_client_org,

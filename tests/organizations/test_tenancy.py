@@ -132,10 +132,18 @@ def test_admin_gets_404_for_another_organizations_ids_through_own_prefix(
     foreign = _membership(other_tenant, other_tenant.caseworker)
     prefix = f"/{tenant.org.slug}/settings"
 
-    assert admin_client_org.post(f"{prefix}/members/{foreign.pk}/role/", {"role": "admin"}).status_code == 404
-    assert admin_client_org.post(f"{prefix}/members/{foreign.pk}/active/", {"active": "0"}).status_code == 404
+    assert (
+        admin_client_org.post(f"{prefix}/members/{foreign.pk}/role/", {"role": "admin"}).status_code
+        == 404
+    )
+    assert (
+        admin_client_org.post(f"{prefix}/members/{foreign.pk}/active/", {"active": "0"}).status_code
+        == 404
+    )
     assert admin_client_org.get(f"{prefix}/teams/{team_b.pk}/").status_code == 404
-    assert admin_client_org.post(f"{prefix}/teams/{team_b.pk}/", {"name": "Mine"}).status_code == 404
+    assert (
+        admin_client_org.post(f"{prefix}/teams/{team_b.pk}/", {"name": "Mine"}).status_code == 404
+    )
     assert admin_client_org.post(f"{prefix}/teams/{team_b.pk}/delete/").status_code == 404
     foreign.refresh_from_db()
     assert (foreign.role, foreign.is_active) == ("caseworker", True)
@@ -221,8 +229,14 @@ def test_caseworker_gets_403_on_member_and_team_writes(tenant, staff_client, tea
     admin = _membership(tenant, tenant.admin)
     prefix = f"/{tenant.org.slug}/settings"
 
-    assert staff_client.post(f"{prefix}/members/{admin.pk}/role/", {"role": "supplier"}).status_code == 403
-    assert staff_client.post(f"{prefix}/members/{admin.pk}/active/", {"active": "0"}).status_code == 403
+    assert (
+        staff_client.post(f"{prefix}/members/{admin.pk}/role/", {"role": "supplier"}).status_code
+        == 403
+    )
+    assert (
+        staff_client.post(f"{prefix}/members/{admin.pk}/active/", {"active": "0"}).status_code
+        == 403
+    )
     assert staff_client.post(f"{prefix}/teams/{team_a.pk}/delete/").status_code == 403
     admin.refresh_from_db()
     assert (admin.role, admin.is_active) == ("admin", True)
@@ -290,9 +304,7 @@ def test_every_url_under_the_organization_prefix_answers_404_to_outsiders(
         assert {get, post} <= {404, 405} and 404 in {get, post}, (url, get, post)
 
 
-def test_every_url_under_the_organization_prefix_sends_anonymous_users_to_sign_in(
-    tenant, client
-):
+def test_every_url_under_the_organization_prefix_sends_anonymous_users_to_sign_in(tenant, client):
     for route in _org_routes():
         url = f"/{tenant.org.slug}/{route}"
         get = client.get(url)
