@@ -1,9 +1,21 @@
 from django.urls import path
 
-from customers import views
+from customers.views import contact_roles, customers, suppliers
 
 app_name = "customers"
 
 urlpatterns = [
-    path("", views.customer_list, name="customer_list"),
+    path("", customers.customer_list, name="customer_list"),
+    path("new/", customers.customer_create, name="customer_create"),
+    path("autocomplete/", customers.customer_autocomplete, name="customer_autocomplete"),
+    path("options/", customers.customer_options, name="customer_options"),
+    path("<int:customer_id>/", customers.customer_detail, name="customer_detail"),
+    path("<int:customer_id>/edit/", customers.customer_edit, name="customer_edit"),
+    path("roles/new/", contact_roles.contact_role_add, name="contact_role_add"),
+    path("roles/<int:role_id>/edit/", contact_roles.contact_role_edit, name="contact_role_edit"),
+    path("roles/<int:role_id>/end/", contact_roles.contact_role_end, name="contact_role_end"),
+    path("suppliers/", suppliers.supplier_list, name="supplier_list"),
+    path("suppliers/new/", suppliers.supplier_create, name="supplier_create"),
+    path("suppliers/<int:supplier_id>/", suppliers.supplier_detail, name="supplier_detail"),
+    path("suppliers/<int:supplier_id>/edit/", suppliers.supplier_edit, name="supplier_edit"),
 ]

@@ -1,4 +1,14 @@
 // Saksflyt: the little JavaScript the staff pages need. Everything works without it.
+
+// Forms answered with 400/422 carry their errors and the typed input: swap them in like a
+// success (htmx 2 ignores 4xx answers by default), so nothing the user typed is lost.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if (status === 400 || status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
 document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector("[data-toggle-menu]");
   const menu = document.getElementById("sidemenu");

@@ -9,10 +9,10 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         model = Customer
 
     organization = factory.SubFactory(OrganizationFactory)
-    name = factory.Faker("name", locale="nb_NO")
+    name = factory.Faker("name", locale="no_NO")
     email = factory.Sequence(lambda n: f"customer{n}@example.net")
     phone = factory.Sequence(lambda n: f"+47 9{n:07d}")
-    address = factory.Faker("street_address", locale="nb_NO")
+    address = factory.Faker("street_address", locale="no_NO")
     postcode = "0150"
     city = "Oslo"
 

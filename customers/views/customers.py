@@ -1,0 +1,87 @@
+"""Staff pages for customers: list and search, page, create, edit, and the pickers' lookups."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from customers import selectors, services
+from customers.forms import CustomerForm
+from customers.models import Customer
+from customers.views.contact_roles import contact_roles_section
+from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from properties.formkit import add_service_errors, is_htmx, search_query
+
+
+@org_view(roles=STAFF_ROLES)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    q = search_query(request)
+    page = selectors.customer_page(request.org, q, request.GET.get("page"))
+    return render(request, "customers/customer_list.html", {"page": page, "q": q})
+
+
+@org_view(roles=STAFF_ROLES)
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = get_for_org_or_404(Customer, request.org, pk=customer_id)
+    context = {
+        "customer": customer,
+        "agreements": selectors.customer_agreements(request.org, customer),
+        **contact_roles_section(request, customer=customer),
+    }
+    return render(request, "customers/customer_detail.html", context)
+
+
+def _save(request: HttpRequest, customer: Customer | None) -> HttpResponse:
+    initial = CustomerForm.initial_from(customer) if customer else None
+    form = CustomerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if customer is None:
+                customer = services.customer_create(
+                    org=request.org, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("Customer created."))
+            else:
+                services.customer_update(
+                    org=request.org, actor=request.user, customer=customer, **form.cleaned_data
+                )
+                messages.success(request, _("Customer saved."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(
+                "customers:customer_detail", org_slug=request.org.slug, customer_id=customer.pk
+            )
+    status = 400 if request.method == "POST" and is_htmx(request) else 200
+    return render(
+        request, "customers/customer_form.html", {"form": form, "customer": customer}, status=status
+    )
+
+
+@org_view(roles=STAFF_ROLES)
+def customer_create(request: HttpRequest) -> HttpResponse:
+    return _save(request, None)
+
+
+@org_view(roles=STAFF_ROLES)
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _save(request, get_for_org_or_404(Customer, request.org, pk=customer_id))
+
+
+@org_view(roles=STAFF_ROLES)
+def customer_autocomplete(request: HttpRequest) -> JsonResponse:
+    """[{id, name, email, phone, address}] of at most 20 customers matching ?q=."""
+    return JsonResponse(
+        selectors.customer_autocomplete(request.org, search_query(request)), safe=False
+    )
+
+
+@org_view(roles=STAFF_ROLES)
+def customer_options(request: HttpRequest) -> HttpResponse:
+    """<option> elements for a customer picker, refreshed as the user types in its search box."""
+    rows = selectors.customer_options(request.org, search_query(request))
+    options = [(row.pk, selectors.customer_label(row)) for row in rows]
+    return render(request, "customers/_options.html", {"options": options})

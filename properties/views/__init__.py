@@ -1,0 +1,1 @@
+"""Staff pages of the properties app, one module per concern."""

@@ -1,0 +1,93 @@
+"""Staff pages for containers (waste bins at a property)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from organizations.scoping import STAFF_ROLES, for_org, get_for_org_or_404, org_view
+from properties import selectors, services
+from properties.formkit import add_service_errors, is_htmx, search_query
+from properties.forms import ContainerForm
+from properties.models import Container, Property
+
+
+@org_view(roles=STAFF_ROLES)
+def container_list(request: HttpRequest) -> HttpResponse:
+    q = search_query(request)
+    page = selectors.container_page(request.org, q, request.GET.get("page"))
+    return render(request, "properties/container_list.html", {"page": page, "q": q})
+
+
+@org_view(roles=STAFF_ROLES)
+def container_detail(request: HttpRequest, container_pk: int) -> HttpResponse:
+    queryset = Container.objects.select_related("property")
+    container = get_for_org_or_404(queryset, request.org, pk=container_pk)
+    context = {
+        "container": container,
+        "ancestors": selectors.property_ancestors(container.property),
+    }
+    return render(request, "properties/container_detail.html", context)
+
+
+def _save(request: HttpRequest, container: Container | None) -> HttpResponse:
+    if container is not None:
+        initial = ContainerForm.initial_from(container)
+    else:
+        initial = {"property": request.GET.get("property") or None}
+    form = ContainerForm(request.POST or None, initial=initial, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if container is None:
+                container = services.container_create(
+                    org=request.org, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("Container created."))
+            else:
+                services.container_update(
+                    org=request.org, actor=request.user, container=container, **form.cleaned_data
+                )
+                messages.success(request, _("Container saved."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(
+                "properties:container_detail",
+                org_slug=request.org.slug,
+                container_pk=container.pk,
+            )
+    status = 400 if request.method == "POST" and is_htmx(request) else 200
+    context = {"form": form, "container": container}
+    return render(request, "properties/container_form.html", context, status=status)
+
+
+@org_view(roles=STAFF_ROLES)
+def container_create(request: HttpRequest) -> HttpResponse:
+    return _save(request, None)
+
+
+@org_view(roles=STAFF_ROLES)
+def container_edit(request: HttpRequest, container_pk: int) -> HttpResponse:
+    return _save(request, get_for_org_or_404(Container, request.org, pk=container_pk))
+
+
+@org_view(roles=STAFF_ROLES)
+def container_autocomplete(request: HttpRequest) -> JsonResponse:
+    """[{id, container_id, fraction, container_type}] for ?property=<id> or matching ?q=.
+
+    A property id from another organization (or a malformed one) gives an empty list.
+    """
+    property_id = None
+    raw = request.GET.get("property")
+    if raw:
+        prop = for_org(Property, request.org).filter(pk=raw if raw.isdigit() else 0).first()
+        if prop is None:
+            return JsonResponse([], safe=False)
+        property_id = prop.pk
+    rows = selectors.container_autocomplete(
+        request.org, q=search_query(request), property_id=property_id
+    )
+    return JsonResponse(rows, safe=False)

@@ -1,0 +1,94 @@
+"""Staff pages for properties: list and search, the property page, create, edit, lookups."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from customers.views.contact_roles import contact_roles_section
+from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from properties import selectors, services
+from properties.formkit import add_service_errors, is_htmx, search_query
+from properties.forms import PropertyForm
+from properties.models import Property
+
+
+@org_view(roles=STAFF_ROLES)
+def property_list(request: HttpRequest) -> HttpResponse:
+    q = search_query(request)
+    page = selectors.property_page(request.org, q, request.GET.get("page"))
+    return render(request, "properties/property_list.html", {"page": page, "q": q})
+
+
+@org_view(roles=STAFF_ROLES)
+def property_detail(request: HttpRequest, property_id: int) -> HttpResponse:
+    queryset = Property.objects.select_related("parent")
+    prop = get_for_org_or_404(queryset, request.org, pk=property_id)
+    context = {
+        "property": prop,
+        "ancestors": selectors.property_ancestors(prop),
+        "children": selectors.property_children(request.org, prop),
+        "containers": selectors.containers_for_property(request.org, prop),
+        "agreements": selectors.agreements_for_property(request.org, prop),
+        **contact_roles_section(request, property=prop),
+    }
+    return render(request, "properties/property_detail.html", context)
+
+
+def _save(request: HttpRequest, prop: Property | None) -> HttpResponse:
+    if prop is not None:
+        initial = PropertyForm.initial_from(prop)
+    else:
+        initial = {"parent": request.GET.get("parent") or None}
+    form = PropertyForm(request.POST or None, initial=initial, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if prop is None:
+                prop = services.property_create(
+                    org=request.org, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("Property created."))
+            else:
+                services.property_update(
+                    org=request.org, actor=request.user, property=prop, **form.cleaned_data
+                )
+                messages.success(request, _("Property saved."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(
+                "properties:property_detail", org_slug=request.org.slug, property_id=prop.pk
+            )
+    status = 400 if request.method == "POST" and is_htmx(request) else 200
+    return render(
+        request, "properties/property_form.html", {"form": form, "property": prop}, status=status
+    )
+
+
+@org_view(roles=STAFF_ROLES)
+def property_create(request: HttpRequest) -> HttpResponse:
+    return _save(request, None)
+
+
+@org_view(roles=STAFF_ROLES)
+def property_edit(request: HttpRequest, property_id: int) -> HttpResponse:
+    return _save(request, get_for_org_or_404(Property, request.org, pk=property_id))
+
+
+@org_view(roles=STAFF_ROLES)
+def property_autocomplete(request: HttpRequest) -> JsonResponse:
+    """[{id, label, property_number}] of at most 20 properties matching ?q=."""
+    return JsonResponse(
+        selectors.property_autocomplete(request.org, search_query(request)), safe=False
+    )
+
+
+@org_view(roles=STAFF_ROLES)
+def property_options(request: HttpRequest) -> HttpResponse:
+    """<option> elements for a property picker, refreshed as the user types in its search box."""
+    rows = selectors.property_options(request.org, search_query(request))
+    options = [(row.pk, selectors.property_label(row)) for row in rows]
+    return render(request, "customers/_options.html", {"options": options})
