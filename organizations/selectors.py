@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils.functional import SimpleLazyObject
 
@@ -25,17 +27,19 @@ def member_list(org: Organization) -> QuerySet[Membership]:
     )
 
 
-def active_members(org: Organization) -> QuerySet[User]:
-    """Users with an active membership in `org`, for pickers and @mentions."""
-    return User.objects.filter(
-        memberships__organization=org, memberships__is_active=True, is_active=True
-    ).order_by("full_name", "email")
+def active_members(org: Organization, roles: Iterable[str] | None = None) -> QuerySet[User]:
+    """Users with an active membership in `org` (optionally in `roles`), for pickers and
+    @mentions. The membership conditions sit in ONE filter() so they apply to the same
+    membership row: chained filters would join twice and let another organization's
+    membership satisfy the role."""
+    conditions = {"memberships__organization": org, "memberships__is_active": True}
+    if roles is not None:
+        conditions["memberships__role__in"] = list(roles)
+    return User.objects.filter(is_active=True, **conditions).order_by("full_name", "email")
 
 
 def staff_members(org: Organization) -> QuerySet[User]:
-    return active_members(org).filter(
-        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER]
-    )
+    return active_members(org, roles=[Membership.Role.ADMIN, Membership.Role.CASEWORKER])
 
 
 def team_list(org: Organization) -> QuerySet[Team]:
