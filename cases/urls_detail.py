@@ -1,7 +1,31 @@
 from django.urls import path
 
-from cases import views
+from cases.views import attachments, detail, notes, tags, tasks, time
 
+# Below /<org>/cases/<number>/: the case page and everything done on it.
 urlpatterns = [
-    path("", views.case_detail, name="case_detail"),
+    path("", detail.case_detail, name="case_detail"),
+    path("field/<slug:field>/", detail.case_field, name="case_field"),
+    path("close/", detail.case_close_view, name="case_close"),
+    path("reopen/", detail.case_reopen_view, name="case_reopen"),
+    path("notes/", notes.note_add_view, name="note_add"),
+    path("mention-candidates/", notes.mention_candidates_view, name="mention_candidates"),
+    path("tasks/", tasks.task_add_view, name="task_add"),
+    path("tasks/<int:task_id>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/complete/", tasks.task_complete_view, name="task_complete"),
+    path("tasks/<int:task_id>/reopen/", tasks.task_reopen_view, name="task_reopen"),
+    path("attachments/", attachments.attachment_add_view, name="attachment_add"),
+    path(
+        "attachments/<int:attachment_id>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<int:attachment_id>/thumbnail/",
+        attachments.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
+    path("time/", time.time_entry_add_view, name="time_entry_add"),
+    path("tags/", tags.tag_add_view, name="tag_add"),
+    path("tags/<int:tag_id>/remove/", tags.tag_remove_view, name="tag_remove"),
 ]

@@ -65,7 +65,8 @@ def activate_organization(request: HttpRequest, membership: Membership) -> None:
     org = membership.organization
     request.org = org
     request.membership = membership
-    request.session["last_org"] = org.slug
+    if request.session.get("last_org") != org.slug:  # avoid a session write per request
+        request.session["last_org"] = org.slug
     timezone.activate(zoneinfo.ZoneInfo(org.time_zone))
     if not request.user.language:
         translation.activate(org.default_language)

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, NotificationRequest
@@ -174,22 +174,27 @@ def case_create(*, org: Organization, actor: User | None, **fields: Any) -> Case
 
 
 def _notify_assignees(org: Organization, actor: User | None, cases: list[Case]) -> None:
-    """One in-app notification per newly assigned case, in a single insert."""
-    rows = [
-        Notification(
-            organization=org,
-            recipient_id=case.assignee_id,
-            actor=actor,
-            kind=Notification.Kind.ASSIGNED,
-            text=(
-                _("Case #%(number)s was given to you: %(title)s")
-                % {"number": case.number, "title": case.title}
-            )[:300],
-            url=case_url(case),
+    """One in-app notification per newly assigned case, in a single insert, each in its
+    recipient's language."""
+    rows = []
+    for case in cases:
+        if not case.assignee_id or (actor is not None and case.assignee_id == actor.pk):
+            continue
+        with translation.override(case.assignee.language or org.default_language):
+            text = _("Case #%(number)s was given to you: %(title)s") % {
+                "number": case.number,
+                "title": case.title,
+            }
+        rows.append(
+            Notification(
+                organization=org,
+                recipient_id=case.assignee_id,
+                actor=actor,
+                kind=Notification.Kind.ASSIGNED,
+                text=text[:300],
+                url=case_url(case),
+            )
         )
-        for case in cases
-        if case.assignee_id and (actor is None or case.assignee_id != actor.pk)
-    ]
     Notification.objects.bulk_create(rows)
 
 
@@ -225,9 +230,17 @@ def _display(value: Any) -> Any:
 
 @transaction.atomic
 def case_change(
-    *, org: Organization, actor: User | None, case: Case, **changes: Any
+    *,
+    org: Organization,
+    actor: User | None,
+    case: Case,
+    event_data: dict | None = None,
+    **changes: Any,
 ) -> list[CaseEvent]:
-    """Change any of FIELD_KINDS (plus `teams` and `containers`), one event per changed field."""
+    """Change any of FIELD_KINDS (plus `teams` and `containers`), one event per changed field.
+
+    `event_data` is added to every event's data, e.g. {"api_key": prefix} for API changes.
+    """
     _check_org(org, case)
     unknown = set(changes) - set(FIELD_KINDS) - {"teams", "containers"}
     if unknown:
@@ -272,6 +285,9 @@ def case_change(
         )
     if update_fields:
         case.save(update_fields=sorted(set(update_fields)) + ["updated_at"])
+    if event_data:
+        for event in events:
+            event.data = {**event.data, **event_data}
     CaseEvent.objects.bulk_create(events)
     if "assignee" in update_fields and case.assignee_id:
         _notify_assignees(org, actor, [case])
@@ -332,3 +348,14 @@ def case_close(*, org: Organization, actor: User, case: Case, resolution: str) -
     return case_change(
         org=org, actor=actor, case=case, resolution=resolution.strip(), status=Case.Status.CLOSED
     )
+
+
+def case_reopen(
+    *, org: Organization, actor: User, case: Case, status: str = Case.Status.IN_PROGRESS
+) -> list[CaseEvent]:
+    """Open a resolved or closed case again; the resolution text stays as history."""
+    if case.is_open:
+        raise ValidationError(_("The case is already open."))
+    if status not in Case.OPEN_STATUSES:
+        raise ValidationError({"status": _("Choose an open status.")})
+    return case_change(org=org, actor=actor, case=case, status=status)

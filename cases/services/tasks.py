@@ -1,0 +1,182 @@
+"""Tasks on a case: given to a staff member or to a supplier (never both), completed, reopened."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cases.models import Case, CaseEvent, Task
+from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
+from cases.services.cases import case_url, staff_user_ids
+from cases.services.events import event_record
+from customers.models import Supplier
+from notifications.models import Notification
+from notifications.services import notification_create_many
+from organizations.models import Membership, Organization, User
+
+Kind = CaseEvent.Kind
+
+
+def task_url(task: Task) -> str:
+    return reverse(
+        "cases:task_detail",
+        kwargs={
+            "org_slug": task.case.organization.slug,
+            "number": task.case.number,
+            "task_id": task.pk,
+        },
+    )
+
+
+def task_add(
+    *,
+    org: Organization,
+    actor: User,
+    case: Case,
+    title: str,
+    description: str = "",
+    assignee: User | None = None,
+    supplier: Supplier | None = None,
+    due_date: datetime.date | None = None,
+    uploads: Sequence[UploadedFile] = (),
+) -> Task:
+    title = (title or "").strip()
+    if case.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    if not title:
+        raise ValidationError({"title": _("A task needs a title.")})
+    if assignee is not None and supplier is not None:
+        raise ValidationError(
+            _("Give the task to a colleague or to a supplier, not both."), code="both"
+        )
+    if assignee is not None and not staff_user_ids(org, [assignee.pk]):
+        raise ValidationError(
+            {"assignee": _("Tasks can only be given to staff of this organization.")}
+        )
+    if supplier is not None and (supplier.organization_id != org.pk or not supplier.is_active):
+        raise ValidationError({"supplier": _("Choose an active supplier of this organization.")})
+    checked = attachments_check(uploads)
+    with files_removed_on_error() as written, transaction.atomic():
+        task = Task.objects.create(
+            organization=org,
+            case=case,
+            title=title[:200],
+            description=(description or "").strip(),
+            assignee=assignee,
+            supplier=supplier,
+            due_date=due_date,
+            created_by=actor,
+        )
+        attachments_store(
+            org=org, actor=actor, case=case, checked=checked, written=written, task=task
+        )
+        event_record(
+            case=case,
+            actor=actor,
+            kind=Kind.TASK_ADDED,
+            new=task.title,
+            task=task,
+            data={
+                "assignee": str(assignee) if assignee else "",
+                "supplier": str(supplier) if supplier else "",
+                "due_date": due_date.isoformat() if due_date else "",
+            },
+        )
+        _notify_task(org, actor, task)
+    return task
+
+
+def _notify_task(org: Organization, actor: User, task: Task) -> None:
+    """The assignee, or the supplier's active users, hear about their new task."""
+    if task.assignee_id:
+        recipients = [task.assignee]
+        url = f"{case_url(task.case)}#task-{task.pk}"
+    elif task.supplier_id:
+        recipients = list(
+            task.supplier.users.filter(
+                is_active=True,
+                memberships__organization=org,
+                memberships__is_active=True,
+                memberships__role=Membership.Role.SUPPLIER,
+            )
+        )
+        url = task_url(task)
+    else:
+        return
+    by_language: dict[str, list[User]] = defaultdict(list)
+    for user in recipients:
+        by_language[user.language or org.default_language].append(user)
+    for language, users in by_language.items():
+        with translation.override(language):
+            text = _("New task on case #%(number)s: %(title)s") % {
+                "number": task.case.number,
+                "title": task.title,
+            }
+        notification_create_many(
+            org=org, actor=actor, recipients=users, kind=Notification.Kind.TASK, text=text, url=url
+        )
+
+
+def task_complete(
+    *,
+    org: Organization,
+    actor: User,
+    task: Task,
+    note: str = "",
+    uploads: Sequence[UploadedFile] = (),
+) -> Task:
+    """Mark the task done with an optional completion note and documentation files."""
+    if task.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    if task.is_done:
+        raise ValidationError(_("This task is already completed."))
+    checked = attachments_check(uploads)
+    with files_removed_on_error() as written, transaction.atomic():
+        task.status = Task.Status.DONE
+        task.completion_note = (note or "").strip()
+        task.completed_at = timezone.now()
+        task.completed_by = actor
+        task.save(update_fields=["status", "completion_note", "completed_at", "completed_by"])
+        attachments_store(
+            org=org, actor=actor, case=task.case, checked=checked, written=written, task=task
+        )
+        event_record(
+            case=task.case,
+            actor=actor,
+            kind=Kind.TASK_DONE,
+            old=task.title,
+            new=task.completion_note,
+            task=task,
+        )
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, org: Organization, actor: User, task: Task) -> Task:
+    if task.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    if not task.is_done:
+        raise ValidationError(_("This task is still open."))
+    task.status = Task.Status.OPEN
+    task.completed_at = None
+    task.completed_by = None
+    task.save(update_fields=["status", "completed_at", "completed_by"])
+    # There is no own kind for this: a field event on the task's status, rendered as "reopened".
+    event_record(
+        case=task.case,
+        actor=actor,
+        kind=Kind.FIELD,
+        field="task_status",
+        old=Task.Status.DONE,
+        new=Task.Status.OPEN,
+        task=task,
+    )
+    return task

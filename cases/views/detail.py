@@ -1,0 +1,305 @@
+"""The case page: header fields edited in place, close and reopen, and the info tabs' links.
+
+Panels (notes, tasks, attachments, time, tags) have their own modules; they share the helpers
+here: `render_page` for a full page (also to show a bound form's errors without JavaScript) and
+`render_fragment` for htmx, which adds the new history entries out of band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.forms_detail import HEADER_FORMS, LINK_FORMS, CloseForm, ReopenForm, apply_errors
+from cases.forms_panels import (
+    AttachmentForm,
+    NoteForm,
+    TagForm,
+    TaskCompleteForm,
+    TaskForm,
+    TimeEntryForm,
+)
+from cases.models import Case, CaseEvent
+from cases.selectors.detail import (
+    case_attachments,
+    case_for_page,
+    case_tasks,
+    case_time,
+    case_timeline,
+    org_tags,
+    property_agreements,
+    property_chain,
+    property_contacts,
+)
+from cases.services.cases import case_change, case_close, case_reopen, case_url
+from organizations.scoping import STAFF_ROLES, org_view
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- Contexts of the page and its parts ----------------------------------------------------
+
+
+def header_context(request: HttpRequest, case: Case, **bound) -> dict:
+    """The header's forms: one per editable field, a bound one replacing its unbound twin."""
+    fields = []
+    for name, form_class in HEADER_FORMS.items():
+        form = bound.get(name) or form_class(org=request.org, case=case)
+        fields.append({"name": name, "form": form, "field": form[name]})
+    return {
+        "case": case,
+        "header_fields": fields,
+        "close_form": bound.get("close_form") or CloseForm(),
+        "reopen_form": bound.get("reopen_form") or ReopenForm(),
+    }
+
+
+def info_context(request: HttpRequest, case: Case, **bound) -> dict:
+    org = request.org
+    chain, chain_more = property_chain(case.property)
+    forms = {
+        name: bound.get(name) or form_class(org=org, case=case)
+        for name, form_class in LINK_FORMS.items()
+    }
+    return {
+        "case": case,
+        "containers": list(case.containers.all()),
+        "property_chain": chain,
+        "property_chain_more": chain_more,
+        "agreements": property_agreements(org, case.property),
+        "contacts": property_contacts(org, case.property),
+        "link_forms": forms,
+    }
+
+
+def tasks_context(request: HttpRequest, case: Case, *, task_form=None, done_forms=None) -> dict:
+    done_forms = done_forms or {}
+    tasks = case_tasks(request.org, case)
+    return {
+        "case": case,
+        "tasks": [
+            (task, done_forms.get(task.pk) or TaskCompleteForm(task_id=task.pk)) for task in tasks
+        ],
+        "open_task_count": sum(1 for t in tasks if not t.is_done),
+        "task_form": task_form or TaskForm(org=request.org),
+    }
+
+
+def time_context(request: HttpRequest, case: Case, *, time_form=None) -> dict:
+    return {
+        "case": case,
+        "time": case_time(request.org, case),
+        "time_form": time_form or TimeEntryForm(org=request.org, initial={"user": request.user}),
+    }
+
+
+def tags_context(request: HttpRequest, case: Case, *, tag_form=None) -> dict:
+    return {
+        "case": case,
+        "tags": list(case.tags.all()),
+        "org_tags": org_tags(request.org),
+        "tag_form": tag_form or TagForm(),
+    }
+
+
+def attachments_context(
+    request: HttpRequest, case: Case, *, attachments=None, attachment_form=None
+) -> dict:
+    return {
+        "case": case,
+        "attachments": attachments
+        if attachments is not None
+        else case_attachments(request.org, case),
+        "attachment_form": attachment_form or AttachmentForm(),
+    }
+
+
+def composer_context(request: HttpRequest, case: Case, *, note_form=None) -> dict:
+    return {"case": case, "note_form": note_form or NoteForm()}
+
+
+def render_page(request: HttpRequest, case: Case, *, status: int = 200, **bound) -> HttpResponse:
+    """The whole case page; `bound` holds forms with errors to show in place of empty ones."""
+    org = request.org
+    attachments = case_attachments(org, case)
+    context = {
+        "case": case,
+        "events": case_timeline(org, case, attachments=attachments),
+        **header_context(request, case, **bound),
+        **info_context(request, case, **bound),
+        **tasks_context(
+            request, case, task_form=bound.get("task_form"), done_forms=bound.get("done_forms")
+        ),
+        **time_context(request, case, time_form=bound.get("time_form")),
+        **tags_context(request, case, tag_form=bound.get("tag_form")),
+        **attachments_context(
+            request, case, attachments=attachments, attachment_form=bound.get("attachment_form")
+        ),
+        **composer_context(request, case, note_form=bound.get("note_form")),
+    }
+    return render(request, "cases/detail/page.html", context, status=status)
+
+
+def render_fragment(
+    request: HttpRequest,
+    case: Case,
+    template: str,
+    context: dict,
+    *,
+    events: Iterable[CaseEvent] = (),
+    live: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """An htmx answer: the part that changed, the new history entries and a spoken message."""
+    parts = [render_to_string(template, {"case": case, **context}, request=request)]
+    event_ids = [e.pk for e in events if e.pk]
+    if event_ids:
+        parts.append(
+            render_to_string(
+                "cases/detail/_timeline_append.html",
+                {"case": case, "events": case_timeline(request.org, case, event_ids=event_ids)},
+                request=request,
+            )
+        )
+    parts.append(render_to_string("cases/detail/_live.html", {"live": live}, request=request))
+    return HttpResponse("".join(parts), status=status)
+
+
+def back_to_case(request: HttpRequest, case: Case, message: str, anchor: str = "") -> HttpResponse:
+    """Without JavaScript: a message and the case page again (post/redirect/get)."""
+    if message:
+        messages.success(request, message)
+    return redirect(case_url(case) + (f"#{anchor}" if anchor else ""))
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+@org_view(roles=STAFF_ROLES)
+def case_detail(request, number: int):
+    case = case_for_page(request.org, number)
+    return render_page(request, case)
+
+
+@require_POST
+@org_view(roles=STAFF_ROLES)
+def case_field(request, number: int, field: str):
+    """Change one field of the header or the info tabs, answering with that part re-rendered."""
+    if field in HEADER_FORMS:
+        form_class, template, part = HEADER_FORMS[field], "cases/detail/_header.html", "header"
+    elif field in LINK_FORMS:
+        form_class, template, part = LINK_FORMS[field], "cases/detail/_info.html", "info"
+    else:
+        raise Http404
+    case = case_for_page(request.org, number)
+    form = form_class(request.POST, org=request.org, case=case)
+    events: list[CaseEvent] = []
+    if form.is_valid():
+        try:
+            events = case_change(
+                org=request.org, actor=request.user, case=case, **{field: form.value}
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field=field)
+    if form.errors:
+        return _field_failed(request, case, part, template, form, field)
+    case = case_for_page(request.org, number)
+    label = str(form.fields[field].label)
+    live = _("%(field)s saved.") % {"field": label} if events else _("Nothing changed.")
+    if not is_htmx(request):
+        return back_to_case(request, case, live)
+    context = header_context(request, case) if part == "header" else info_context(request, case)
+    return render_fragment(request, case, template, context, events=events, live=live)
+
+
+def _field_failed(request, case, part, template, form, field) -> HttpResponse:
+    if not is_htmx(request):
+        return render_page(request, case, **{field: form})
+    context = (
+        header_context(request, case, **{field: form})
+        if part == "header"
+        else info_context(request, case, **{field: form})
+    )
+    return render_fragment(
+        request, case, template, context, live=_("Not saved; see the error."), status=400
+    )
+
+
+@require_POST
+@org_view(roles=STAFF_ROLES)
+def case_close_view(request, number: int):
+    case = case_for_page(request.org, number)
+    form = CloseForm(request.POST)
+    events: list[CaseEvent] = []
+    if form.is_valid():
+        try:
+            events = case_close(
+                org=request.org,
+                actor=request.user,
+                case=case,
+                resolution=form.cleaned_data["resolution"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="resolution")
+    if form.errors:
+        if not is_htmx(request):
+            return render_page(request, case, close_form=form)
+        return render_fragment(
+            request,
+            case,
+            "cases/detail/_header.html",
+            header_context(request, case, close_form=form),
+            live=_("Not saved; see the error."),
+            status=400,
+        )
+    return _header_saved(request, number, events, _("The case is closed."))
+
+
+@require_POST
+@org_view(roles=STAFF_ROLES)
+def case_reopen_view(request, number: int):
+    case = case_for_page(request.org, number)
+    form = ReopenForm(request.POST)
+    events: list[CaseEvent] = []
+    if form.is_valid():
+        try:
+            events = case_reopen(
+                org=request.org, actor=request.user, case=case, status=form.cleaned_data["status"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    if form.errors:
+        if not is_htmx(request):
+            return render_page(request, case, reopen_form=form)
+        return render_fragment(
+            request,
+            case,
+            "cases/detail/_header.html",
+            header_context(request, case, reopen_form=form),
+            live=_("Not saved; see the error."),
+            status=400,
+        )
+    return _header_saved(request, number, events, _("The case is open again."))
+
+
+def _header_saved(request, number: int, events: list[CaseEvent], live: str) -> HttpResponse:
+    case = case_for_page(request.org, number)
+    if not is_htmx(request):
+        return back_to_case(request, case, live)
+    return render_fragment(
+        request,
+        case,
+        "cases/detail/_header.html",
+        header_context(request, case),
+        events=events,
+        live=live,
+    )
