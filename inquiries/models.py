@@ -6,6 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
+from customers.models import Customer
+
 ORG = "organizations.Organization"
 
 
@@ -69,6 +72,17 @@ class Inquiry(models.Model):
     )
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     deleted_reason = models.CharField(_("reason for deletion"), max_length=300, blank=True)
+    # Deleted inquiries can be restored until the nightly purge removes them (after 30 days).
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # The staff member who typed the inquiry in (phone calls); empty for outside channels.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
     created_at = models.DateTimeField(_("received"), default=timezone.now)
 
     class Meta:
@@ -84,6 +98,12 @@ class Inquiry(models.Model):
             ),
             models.Index(
                 fields=["organization", "status", "-created_at"], name="inquiry_org_status_idx"
+            ),
+            # The nightly purge of inquiries deleted more than 30 days ago.
+            models.Index(
+                fields=["deleted_at"],
+                condition=models.Q(status="deleted"),
+                name="inquiry_deleted_idx",
             ),
         ]
 
@@ -139,7 +159,12 @@ class IntakeRule(models.Model):
         choices=CustomerHandling.choices,
         default=CustomerHandling.MATCH_EMAIL,
     )
-    new_customer_kind = models.CharField(_("create customers as"), max_length=16, default="regular")
+    new_customer_kind = models.CharField(
+        _("create customers as"),
+        max_length=16,
+        choices=Customer.Kind.choices,
+        default=Customer.Kind.REGULAR,
+    )
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("assign to users")
     )
@@ -162,8 +187,15 @@ class IntakeRule(models.Model):
         related_name="+",
         verbose_name=_("case type"),
     )
-    contact_method = models.CharField(_("contact method"), max_length=16, default="email")
-    priority = models.CharField(_("priority"), max_length=16, default="normal")
+    contact_method = models.CharField(
+        _("contact method"),
+        max_length=16,
+        choices=Case.ContactMethod.choices,
+        default=Case.ContactMethod.EMAIL,
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Case.Priority.choices, default=Case.Priority.NORMAL
+    )
     send_confirmation = models.BooleanField(
         _("send e-mail confirmation to the customer"), default=False
     )
@@ -185,3 +217,34 @@ class IntakeRule(models.Model):
 
     def __str__(self) -> str:
         return self.get_channel_group_display()
+
+
+class ApiIdempotencyKey(models.Model):
+    """The answer given to an API request sent with an `Idempotency-Key` header.
+
+    A retry with the same key and the same body gets this stored answer instead of creating a
+    second inquiry; the unique constraint makes concurrent duplicates safe. Kept for 24 hours.
+    """
+
+    organization = models.ForeignKey(
+        ORG, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    # SHA-256 of the method, path and canonical body: the same key with another body is refused.
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API idempotency key")
+        verbose_name_plural = _("API idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"], name="apiidempotencykey_unique_key"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="apiidempotencykey_created_idx")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,43 @@
+"""OpenAPI pieces shared by every API endpoint: the error shapes (see config/api_errors.py).
+
+They live here, in the lowest app with API endpoints, so `inquiries` can reuse them by importing
+downwards.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="A sentence for people, in the request's language.")
+    code = serializers.CharField(
+        help_text=(
+            "A stable code for programs: not_authenticated, authentication_failed, not_found,"
+            " parse_error, unsupported_media_type, payload_too_large, throttled,"
+            " idempotency_key_reused, invalid, ..."
+        )
+    )
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages per field, e.g. {"email": ["Enter a valid e-mail address."]}.',
+    )
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+INVALID = OpenApiResponse(
+    ValidationErrorSerializer, description="Invalid input; `errors` lists messages per field."
+)
+UNAUTHENTICATED = error("No API key, or an invalid or revoked one (`WWW-Authenticate: Api-Key`).")
+NOT_FOUND = error("No such object in your organization.")
+THROTTLED = error("Too many requests for this API key; retry after `Retry-After` seconds.")
+MALFORMED = error("The body could not be parsed (e.g. malformed JSON).")
+TOO_LARGE = error("The body, or one attached file, is too large.")
+UNSUPPORTED = error("The Content-Type is not supported; send JSON (or multipart where noted).")

@@ -1,0 +1,123 @@
+"""`Idempotency-Key` for API writes: a retry gets the first answer instead of a second inquiry.
+
+The same key with the same request within IDEMPOTENCY_WINDOW replays the stored status and body;
+the same key with a different request is refused (422). The answer is stored in the same
+transaction as the inquiry, and the unique (organization, key) constraint makes a concurrent
+duplicate wait for the first and then fail with IntegrityError, after which it replays.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
+
+from inquiries.models import ApiIdempotencyKey
+from organizations.models import Organization
+
+IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
+HEADER = "Idempotency-Key"
+_MAX_LENGTH = ApiIdempotencyKey._meta.get_field("key").max_length
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = gettext_lazy(
+        "This Idempotency-Key was already used for a different request. Use a new key for a new"
+        " request."
+    )
+    default_code = "idempotency_key_reused"
+
+
+def idempotency_key_from(request) -> str | None:
+    """The request's Idempotency-Key, None when absent; 400 when unusable."""
+    raw = request.headers.get(HEADER)
+    if raw is None:
+        return None
+    key = raw.strip()
+    if not key or len(key) > _MAX_LENGTH or not key.isascii() or not key.isprintable():
+        raise serializers.ValidationError(
+            {
+                HEADER: [
+                    _("Use 1 to %(max)d printable ASCII characters, e.g. a UUID.")
+                    % {"max": _MAX_LENGTH}
+                ]
+            }
+        )
+    return key
+
+
+def body_fields(request):
+    """The request body without its files, as JSON-safe data (QueryDict values as lists)."""
+    data = request.data
+    if hasattr(data, "lists"):  # multipart: DRF merges the files into request.data
+        return {key: values for key, values in data.lists() if key not in request.FILES}
+    return data
+
+
+def request_fingerprint(request) -> str:
+    """SHA-256 of method, path, parsed body and attached files' contents.
+
+    Parsed rather than raw bytes, so a retry whose JSON key order or multipart boundary differs
+    still counts as the same request.
+    """
+    files = []
+    for field, uploads in request.FILES.lists():
+        for upload in uploads:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            files.append([field, upload.name, upload.size, digest.hexdigest()])
+    canonical = json.dumps(
+        {
+            "method": request.method,
+            "path": request.path,
+            "data": body_fields(request),
+            "files": files,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotency_stored(org: Organization, key: str, fingerprint: str) -> ApiIdempotencyKey | None:
+    """The stored answer for `key`, None if there is none (an expired one is dropped); raises
+    IdempotencyKeyReused (422) when the key was used for a different request."""
+    stored = ApiIdempotencyKey.objects.filter(organization=org, key=key).first()
+    if stored is None:
+        return None
+    if stored.created_at < timezone.now() - IDEMPOTENCY_WINDOW:
+        stored.delete()
+        return None
+    if stored.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    return stored
+
+
+def idempotency_store(
+    *, org: Organization, key: str, fingerprint: str, status_code: int, body: dict
+) -> ApiIdempotencyKey:
+    """Store an answer; call it inside the transaction that did the work. Raises IntegrityError
+    when a concurrent request with the same key stored its answer first."""
+    return ApiIdempotencyKey.objects.create(
+        organization=org,
+        key=key,
+        request_hash=fingerprint,
+        status_code=status_code,
+        response_body=body,
+    )
+
+
+def idempotency_keys_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete answers older than the window (for a periodic task); returns how many."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_WINDOW
+    deleted, _rows = ApiIdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

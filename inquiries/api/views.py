@@ -1,0 +1,178 @@
+"""POST /api/v1/inquiries/: an outside system (a website, an ERP) sends in an inquiry.
+
+The organization is the API key's. The inquiry goes through inquiry_receive like every other
+channel, so the organization's intake rule for external inquiries applies (it may open the case
+at once).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api import schema as errors
+from inquiries.api import schema  # noqa: F401  (registers the Api-Key scheme)
+from inquiries.api.idempotency import (
+    HEADER,
+    body_fields,
+    idempotency_key_from,
+    idempotency_store,
+    idempotency_stored,
+    request_fingerprint,
+)
+from inquiries.api.serializers import (
+    PUBLIC_NAMES,
+    InquiryCreatedSerializer,
+    InquiryCreateSerializer,
+)
+from inquiries.models import ApiIdempotencyKey, Channel, Inquiry
+from inquiries.services.intake import inquiry_receive
+
+EXAMPLE = {
+    "name": "Kari Nordmann",
+    "email": "kari@example.com",
+    "phone": "+47 912 34 567",
+    "subject": "Dripping tap",
+    "message": "The kitchen tap has been dripping since Monday.",
+    "address": "Storgata 1, 0155 Oslo",
+    "location": "Kitchen",
+    "category": "Fault report",
+    "external_reference": "WEB-1001",
+}
+
+
+def _answer(inquiry: Inquiry) -> dict:
+    return {
+        "id": inquiry.pk,
+        "status": inquiry.status,
+        "case_number": inquiry.case.number if inquiry.case_id else None,
+    }
+
+
+def _replay(stored: ApiIdempotencyKey) -> Response:
+    return Response(
+        stored.response_body, status=stored.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+class InquiryCreateView(APIView):
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        tags=["Inquiries"],
+        summary="Send in an inquiry",
+        description=(
+            "Creates an inquiry in the API key's organization. Send JSON, or multipart/form-data"
+            " to attach files (field `attachments`, once per file). Give a `message` (or a"
+            " `subject`) and an `email` or a `phone`. Unknown fields are ignored.\n\n"
+            "Send an `Idempotency-Key` header to make retries safe: the same key with the same"
+            " body within 24 hours returns the first answer (same id, same status code) and"
+            " creates nothing; the same key with a different body is refused with 422."
+        ),
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                location=OpenApiParameter.HEADER,
+                required=False,
+                description="Any unique string up to 255 characters, e.g. a UUID.",
+            )
+        ],
+        request={
+            "application/json": InquiryCreateSerializer,
+            "multipart/form-data": InquiryCreateSerializer,
+        },
+        responses={
+            201: InquiryCreatedSerializer,
+            400: OpenApiResponse(
+                errors.ValidationErrorSerializer,
+                description="Invalid fields (messages per field) or a malformed body.",
+            ),
+            401: errors.UNAUTHENTICATED,
+            413: errors.TOO_LARGE,
+            415: errors.UNSUPPORTED,
+            422: errors.error("The Idempotency-Key was used before for a different body."),
+            429: errors.THROTTLED,
+        },
+        examples=[
+            OpenApiExample("A fault report", value=EXAMPLE, request_only=True),
+            OpenApiExample(
+                "Created",
+                value={"id": 4711, "status": "new", "case_number": None},
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
+    )
+    def post(self, request):
+        org = request.auth.organization
+        key = idempotency_key_from(request)
+        serializer = InquiryCreateSerializer(data=request.data)  # parses: 400/413/415 here
+        fingerprint = ""
+        if key is not None:
+            fingerprint = request_fingerprint(request)
+            stored = idempotency_stored(org, key, fingerprint)
+            if stored is not None:
+                return _replay(stored)
+        serializer.is_valid(raise_exception=True)
+        if key is None:  # inquiry_receive is atomic itself: no savepoint round trips needed
+            return Response(
+                _answer(self._receive(request, serializer)), status=status.HTTP_201_CREATED
+            )
+        try:
+            with transaction.atomic():
+                inquiry = self._receive(request, serializer)
+                body = _answer(inquiry)
+                idempotency_store(
+                    org=org, key=key, fingerprint=fingerprint, status_code=201, body=body
+                )
+        except IntegrityError:
+            # A concurrent request with the same key committed first: answer as it did.
+            stored = idempotency_stored(org, key, fingerprint)
+            if stored is None:
+                raise
+            return _replay(stored)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _receive(self, request, serializer: InquiryCreateSerializer) -> Inquiry:
+        try:
+            return inquiry_receive(
+                org=request.auth.organization,
+                channel=Channel.API,
+                attachments=serializer.validated_data.get("attachments", ()),
+                raw_payload=body_fields(request),
+                actor=None,
+                **serializer.receive_arguments(),
+            )
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
+            raise serializers.ValidationError(
+                {
+                    PUBLIC_NAMES.get(field, field): messages
+                    for field, messages in exc.message_dict.items()
+                }
+            ) from exc
+
+
+class BareBenchView(APIView):
+    """bench/api_throughput.py's baseline: DRF parses the JSON, nothing touches the database.
+    Answers only when settings.BENCH_BARE_ENDPOINT is on."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(exclude=True)
+    def post(self, request):
+        if not settings.BENCH_BARE_ENDPOINT:
+            raise NotFound()
+        serializer = InquiryCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"id": 0, "status": "new", "case_number": None}, status=201)

@@ -1,0 +1,75 @@
+"""Who is calling the API: `Authorization: Api-Key <key>`, a per-key rate limit, and the rule
+that every API view needs a key. Wired in as DRF's defaults in settings.REST_FRAMEWORK.
+
+The API's organization is always the key's organization (`request.auth.organization`), never a
+parameter of the request.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+from rest_framework.throttling import SimpleRateThrottle
+
+from organizations.models import ApiKey
+from organizations.services_api_keys import api_key_for_secret, api_key_touch
+
+KEYWORD = "Api-Key"
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`Authorization: Api-Key <key>`. Succeeds with (AnonymousUser, ApiKey): a system calls,
+    not a person, so nothing may mistake the caller for a signed-in user."""
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].decode("latin-1").lower() != KEYWORD.lower():
+            return None  # no key: the permission check answers 401
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Malformed Authorization header. Send “Api-Key <your key>”.")
+            )
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key.")) from None
+        api_key = api_key_for_secret(raw)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
+        api_key_touch(api_key)
+        # Answer in the organization's language unless the caller asked for one.
+        if not request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            translation.activate(api_key.organization.default_language)
+            request._request.LANGUAGE_CODE = api_key.organization.default_language
+        return (AnonymousUser(), api_key)
+
+    def authenticate_header(self, request):
+        return f'{KEYWORD} realm="api"'
+
+
+class HasApiKey(BasePermission):
+    message = _("Send your API key in the header “Authorization: Api-Key <your key>”.")
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, ApiKey)
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    """settings.API_RATE_LIMIT requests per API key, counted in the shared cache (Redis)."""
+
+    scope = "api_key"
+
+    def __init__(self):
+        # Read at request time, not import time, so settings overrides (and tests) apply.
+        self.rate = settings.API_RATE_LIMIT
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.auth, ApiKey):
+            return None  # views that need no key (the schema) are not counted
+        return f"throttle:api_key:{request.auth.pk}"

@@ -1,0 +1,79 @@
+"""Reads for the inquiry pages; each list costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from cases.models import NotificationRequest
+from inquiries.models import Inquiry, InquiryAttachment
+from organizations.models import Membership, Organization, User
+
+
+def inquiry_list(
+    org: Organization,
+    *,
+    status: str = Inquiry.Status.NEW,
+    channel: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Inquiry]:
+    """The tray (status "new") or the converted/deleted lists, newest first, filtered."""
+    qs = (
+        Inquiry.objects.filter(organization=org, status=status)
+        .select_related("property", "case", "handled_by")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("-created_at", "-id")
+    )
+    if channel:
+        qs = qs.filter(channel=channel)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    return qs
+
+
+def inquiry_for_preview(org: Organization) -> QuerySet[Inquiry]:
+    """One inquiry with everything the preview shows: attachments, property, the case made
+    from it and the messages still waiting to be sent about that case."""
+    return (
+        Inquiry.objects.filter(organization=org)
+        .select_related("property", "property__parent", "case", "handled_by", "registered_by")
+        .prefetch_related(
+            Prefetch("attachments", queryset=InquiryAttachment.objects.order_by("pk")),
+            Prefetch(
+                "case__notification_requests",
+                queryset=NotificationRequest.objects.order_by("pk"),
+            ),
+        )
+    )
+
+
+def pending_notifications(inquiry: Inquiry) -> list[NotificationRequest]:
+    if inquiry.case is None:
+        return []
+    return [
+        r
+        for r in inquiry.case.notification_requests.all()
+        if r.status == NotificationRequest.Status.PENDING
+    ]
+
+
+def staff_choices(org: Organization) -> QuerySet[User]:
+    """Active admins and caseworkers of `org` for pickers, each once.
+
+    One filter() over the membership join: chaining filters on the multi-valued relation would
+    join memberships twice and list people with several organizations once per membership.
+    """
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization=org,
+        memberships__is_active=True,
+        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
+    ).order_by("full_name", "email")
+
+
+def unprocessed_count(org: Organization) -> int:
+    return Inquiry.objects.filter(organization=org, status=Inquiry.Status.NEW).count()

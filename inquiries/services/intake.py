@@ -1,0 +1,217 @@
+"""Receiving inquiries from every channel: API, web form, portal, e-mail and phone (staff).
+
+`inquiry_receive` is the one entry point the channels call. It validates, finds the property,
+stores the attachments and then follows the channel's intake rule: either the inquiry waits in
+the tray, or it becomes a case at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.services.attachments import files_removed_on_error
+from inquiries.models import Channel, Inquiry, InquiryAttachment, IntakeRule
+from inquiries.services.convert import inquiries_convert_by_rules
+from inquiries.services.files import attachments_check, generated_name
+from inquiries.services.matching import normalize_email, property_resolve
+from inquiries.services.rules import channel_group_for, intake_rule_for
+from organizations.models import Organization, User
+from properties.models import Property
+
+__all__ = ["inquiry_receive", "inquiry_register", "intake_rule_for"]
+
+# Longest accepted value per text field (the model's column sizes).
+MAX_LENGTHS = {
+    "sender_name": 200,
+    "sender_phone": 32,
+    "subject": 200,
+    "location": 200,
+    "category": 100,
+    "external_reference": 100,
+    "address": 300,
+    "property_number": 64,
+}
+
+
+def _clean(values: dict[str, str]) -> dict[str, str]:
+    cleaned = {key: (value or "").strip() for key, value in values.items()}
+    cleaned["sender_email"] = normalize_email(cleaned.get("sender_email", ""))
+    errors: dict[str, str] = {}
+    for key, limit in MAX_LENGTHS.items():
+        if len(cleaned.get(key, "")) > limit:
+            errors[key] = _("At most %(limit)d characters.") % {"limit": limit}
+    if cleaned["sender_email"]:
+        try:
+            validate_email(cleaned["sender_email"])
+        except ValidationError:
+            errors["sender_email"] = _("Enter a valid e-mail address.")
+    if not cleaned.get("subject") and not cleaned.get("message"):
+        errors["message"] = _("Write what the inquiry is about.")
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _create(
+    *,
+    org: Organization,
+    channel: str,
+    values: dict[str, str],
+    property: Property | None,
+    attachments: Iterable,
+    raw_payload: Any,
+    registered_by: User | None,
+    written: list[str],
+) -> Inquiry:
+    """Store the inquiry and its files; each stored file's name is appended to `written`."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    values = _clean(values)
+    checked = attachments_check(attachments)
+    if property is not None and property.organization_id != org.pk:
+        raise ValidationError({"property": _("That belongs to another organization.")})
+    if property is None:
+        property = property_resolve(
+            org, property_number=values["property_number"], address=values["address"]
+        )
+    given = ", ".join(p for p in (values["property_number"], values["address"]) if p)
+    inquiry = Inquiry.objects.create(
+        organization=org,
+        channel=channel,
+        sender_name=values["sender_name"],
+        sender_email=values["sender_email"],
+        sender_phone=values["sender_phone"],
+        subject=values["subject"],
+        message=values["message"],
+        property=property,
+        property_text="" if property is not None else given[:300],
+        location=values["location"],
+        category_hint=values["category"],
+        external_reference=values["external_reference"],
+        raw_payload=raw_payload if raw_payload is not None else {},
+        registered_by=registered_by,
+    )
+    rows = []
+    for item in checked:
+        row = InquiryAttachment(
+            organization=org,
+            inquiry=inquiry,
+            stored_name=generated_name(item.extension),
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+        )
+        item.upload.seek(0)
+        row.file.save(row.stored_name, item.upload, save=False)
+        written.append(row.file.name)
+        rows.append(row)
+    InquiryAttachment.objects.bulk_create(rows)
+    return inquiry
+
+
+def _apply_rule(org: Organization, inquiry: Inquiry, actor: User | None) -> Inquiry:
+    rule: IntakeRule = intake_rule_for(org, inquiry.channel)
+    if rule.create_case_immediately:
+        inquiries_convert_by_rules(org=org, actor=actor, ids=[inquiry.pk], bulk=False)
+        inquiry.refresh_from_db()
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_receive(
+    *,
+    org: Organization,
+    channel: str,
+    sender_name: str = "",
+    sender_email: str = "",
+    sender_phone: str = "",
+    subject: str = "",
+    message: str = "",
+    address: str = "",
+    property_number: str = "",
+    location: str = "",
+    category: str = "",
+    external_reference: str = "",
+    attachments: Iterable = (),
+    raw_payload: Any = None,
+    actor: User | None = None,
+) -> Inquiry:
+    """Record an inquiry from `channel` and apply the channel's intake rule.
+
+    `attachments` are Django uploads / File objects or (file name, bytes) pairs; each is checked
+    by content (images, PDF, office documents, plain text) and size. Bad input raises
+    ValidationError with a dict of field → messages (files under "attachments"); nothing is
+    stored then. With the rule's "create cases at once" the inquiry is returned converted,
+    `inquiry.case` set.
+    """
+    channel_group_for(channel)
+    with files_removed_on_error() as written:
+        inquiry = _create(
+            org=org,
+            channel=channel,
+            values={
+                "sender_name": sender_name,
+                "sender_email": sender_email,
+                "sender_phone": sender_phone,
+                "subject": subject,
+                "message": message,
+                "address": address,
+                "property_number": property_number,
+                "location": location,
+                "category": category,
+                "external_reference": external_reference,
+            },
+            property=None,
+            attachments=attachments,
+            raw_payload=raw_payload,
+            registered_by=actor if channel == Channel.PHONE else None,
+            written=written,
+        )
+        return _apply_rule(org, inquiry, actor)
+
+
+@transaction.atomic
+def inquiry_register(
+    *,
+    org: Organization,
+    actor: User,
+    sender_name: str = "",
+    sender_email: str = "",
+    sender_phone: str = "",
+    subject: str = "",
+    message: str = "",
+    property: Property | None = None,
+    address: str = "",
+    location: str = "",
+    attachments: Iterable = (),
+) -> Inquiry:
+    """Staff type in an inquiry from a phone call (seed 003); it follows the external rule."""
+    with files_removed_on_error() as written:
+        inquiry = _create(
+            org=org,
+            channel=Channel.PHONE,
+            values={
+                "sender_name": sender_name,
+                "sender_email": sender_email,
+                "sender_phone": sender_phone,
+                "subject": subject,
+                "message": message,
+                "address": address,
+                "property_number": "",
+                "location": location,
+                "category": "",
+                "external_reference": "",
+            },
+            property=property,
+            attachments=attachments,
+            raw_payload=None,
+            registered_by=actor,
+            written=written,
+        )
+        return _apply_rule(org, inquiry, actor)

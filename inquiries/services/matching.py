@@ -1,0 +1,185 @@
+"""Finding the customer, property and case type an inquiry is about, in batches."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Category
+from customers.models import Customer
+from inquiries.models import Inquiry, IntakeRule
+from organizations.models import Organization
+from properties.models import Property
+
+
+def normalize_email(value: str) -> str:
+    return (value or "").strip().lower()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").strip())
+
+
+def property_resolve(
+    org: Organization, *, property_number: str = "", address: str = ""
+) -> Property | None:
+    """The property by its number within `org`, else by an exact (case and spacing
+    insensitive) address, else by the part before the first comma ("Storgata 1, 0150 Oslo").
+    None when nothing fits or the first text that fits names more than one property."""
+    number = (property_number or "").strip()
+    if number:
+        found = list(Property.objects.filter(organization=org, property_number__iexact=number)[:2])
+        if len(found) == 1:
+            return found[0]
+    text = _squash(address)
+    if not text:
+        return None
+    candidates = [text]
+    if "," in text:
+        candidates.append(text.split(",", 1)[0].strip())
+    for candidate in candidates:
+        found = list(
+            Property.objects.filter(organization=org, address__iexact=candidate).order_by("pk")[:2]
+        )
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def categories_by_hint(org: Organization) -> dict[str, Category]:
+    """Active categories of `org` keyed by lower-cased key and name (one query)."""
+    table: dict[str, Category] = {}
+    for category in Category.objects.filter(organization=org, is_active=True).order_by("pk"):
+        for label in (category.key, category.name):
+            if label:
+                table.setdefault(label.strip().lower(), category)
+    return table
+
+
+def category_from_hint(hint: str, table: dict[str, Category]) -> Category | None:
+    return table.get((hint or "").strip().lower()) if hint else None
+
+
+def deadline_for(rule: IntakeRule, today: datetime.date | None = None) -> datetime.date | None:
+    if not rule.deadline_days:
+        return None
+    return (today or timezone.localdate()) + datetime.timedelta(days=rule.deadline_days)
+
+
+def case_title(inquiry: Inquiry) -> str:
+    if inquiry.subject.strip():
+        return inquiry.subject.strip()[:200]
+    first_line = next((ln.strip() for ln in inquiry.message.splitlines() if ln.strip()), "")
+    if first_line:
+        return first_line[:120]
+    who = inquiry.sender_name or inquiry.sender_email or inquiry.sender_phone
+    if who:
+        return _("Inquiry from %(sender)s") % {"sender": who}
+    return _("Inquiry")
+
+
+def case_description(message: str, location: str = "") -> str:
+    """The case keeps the message; the location in the building goes on its own line."""
+    message = (message or "").strip()
+    location = (location or "").strip()
+    if not location:
+        return message
+    line = _("Location: %(location)s") % {"location": location}
+    return f"{message}\n\n{line}" if message else line
+
+
+@dataclass
+class NewCustomer:
+    name: str
+    email: str = ""
+    phone: str = ""
+    kind: str = Customer.Kind.REGULAR
+
+    def build(self, org: Organization) -> Customer:
+        return Customer(
+            organization=org,
+            name=self.name.strip()[:200],
+            email=normalize_email(self.email),
+            phone=self.phone.strip()[:32],
+            kind=self.kind,
+        )
+
+
+def new_customer_from(inquiry: Inquiry, rule: IntakeRule) -> NewCustomer | None:
+    name = (inquiry.sender_name or inquiry.sender_email or inquiry.sender_phone).strip()
+    if not name:
+        return None
+    return NewCustomer(
+        name=name,
+        email=inquiry.sender_email,
+        phone=inquiry.sender_phone,
+        kind=rule.new_customer_kind,
+    )
+
+
+def customers_by_email(org: Organization, emails: Iterable[str]) -> dict[str, Customer]:
+    """Existing customers by lower-cased e-mail, the oldest first when several share one."""
+    emails = {normalize_email(e) for e in emails if e}
+    if not emails:
+        return {}
+    found: dict[str, Customer] = {}
+    rows = (
+        Customer.objects.annotate(email_lower=Lower("email"))
+        .filter(organization=org, email_lower__in=emails)
+        .order_by("pk")
+    )
+    for customer in rows:
+        found.setdefault(customer.email_lower, customer)
+    return found
+
+
+def customer_candidates(org: Organization, inquiry: Inquiry):
+    """Customers the inquiry's sender could be (same e-mail), for the conversion form."""
+    email = normalize_email(inquiry.sender_email)
+    if not email:
+        return Customer.objects.none()
+    return (
+        Customer.objects.annotate(email_lower=Lower("email"))
+        .filter(organization=org, email_lower=email)
+        .order_by("pk")
+    )
+
+
+def customers_resolve(
+    org: Organization, pairs: Sequence[tuple[Inquiry, IntakeRule]]
+) -> list[Customer | None]:
+    """One customer per (inquiry, rule): matched by e-mail when the rule says so, else new.
+
+    New customers are bulk-created here; the same new e-mail within one batch gets one
+    customer when matching is on. Two queries at most, whatever the batch size.
+    """
+    match = IntakeRule.CustomerHandling.MATCH_EMAIL
+    found = customers_by_email(
+        org, (i.sender_email for i, rule in pairs if rule.customer_handling == match)
+    )
+    result: list[Customer | None] = []
+    new_rows: list[Customer] = []
+    for inquiry, rule in pairs:
+        email = normalize_email(inquiry.sender_email)
+        matching = rule.customer_handling == match and bool(email)
+        if matching and email in found:
+            result.append(found[email])
+            continue
+        spec = new_customer_from(inquiry, rule)
+        if spec is None:
+            result.append(None)
+            continue
+        customer = spec.build(org)
+        new_rows.append(customer)
+        result.append(customer)
+        if matching:
+            found[email] = customer
+    if new_rows:
+        Customer.objects.bulk_create(new_rows)
+    return result

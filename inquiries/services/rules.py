@@ -1,0 +1,233 @@
+"""Intake rules: which rule a channel follows, round-robin assignment, and settings changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Category
+from customers.models import Customer
+from inquiries.models import Channel, IntakeRule
+from organizations.models import Membership, Organization, Team, User
+
+Group = IntakeRule.ChannelGroup
+
+# API and web form are the "external" group; a phone call typed in by staff follows the same
+# settings (seed 002 has no tab of its own for it).
+CHANNEL_GROUPS = {
+    Channel.API: Group.EXTERNAL,
+    Channel.WEB_FORM: Group.EXTERNAL,
+    Channel.PHONE: Group.EXTERNAL,
+    Channel.PORTAL: Group.PORTAL,
+    Channel.EMAIL: Group.EMAIL,
+}
+
+
+def channel_group_for(channel: str) -> str:
+    try:
+        return CHANNEL_GROUPS[Channel(channel)]
+    except ValueError as exc:
+        raise ValidationError({"channel": _("Unknown channel.")}) from exc
+
+
+def _defaults(group: str) -> dict[str, Any]:
+    # The model's defaults fit every group; the portal's cases are shown to the resident.
+    return {"visible_to_customer_default": group == Group.PORTAL}
+
+
+def intake_rule_for(org: Organization, channel: str) -> IntakeRule:
+    """The rule for `channel` in `org`, created with defaults the first time it is needed."""
+    group = channel_group_for(channel)
+    rule, _created = IntakeRule.objects.get_or_create(
+        organization=org, channel_group=group, defaults=_defaults(group)
+    )
+    return rule
+
+
+def intake_rule_for_group(org: Organization, group: str) -> IntakeRule:
+    if group not in Group.values:
+        raise ValidationError({"channel_group": _("Unknown channel.")})
+    rule, _created = IntakeRule.objects.get_or_create(
+        organization=org, channel_group=group, defaults=_defaults(group)
+    )
+    return rule
+
+
+def _staff_assignees(org: Organization) -> QuerySet[User]:
+    """Users still active staff of `org`, in round-robin order (by id)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization=org,
+        memberships__is_active=True,
+        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
+    ).order_by("id")
+
+
+def intake_rules_locked(org: Organization, groups: Iterable[str]) -> dict[str, IntakeRule]:
+    """The rules of `groups`, created if missing, locked FOR UPDATE with their assignees
+    (still-active staff only, by id) and teams prefetched. A fixed number of queries."""
+    groups = sorted(set(groups))
+    if not groups:
+        return {}
+
+    def fetch() -> dict[str, IntakeRule]:
+        rules = (
+            IntakeRule.objects.select_for_update(of=("self",))
+            .filter(organization=org, channel_group__in=groups)
+            .select_related("category")
+            .prefetch_related(
+                Prefetch("assignees", queryset=_staff_assignees(org)),
+                Prefetch("teams", queryset=Team.objects.order_by("name")),
+            )
+            .order_by("pk")
+        )
+        return {rule.channel_group: rule for rule in rules}
+
+    rules = fetch()
+    missing = [g for g in groups if g not in rules]
+    if missing:
+        IntakeRule.objects.bulk_create(
+            [IntakeRule(organization=org, channel_group=g, **_defaults(g)) for g in missing],
+            ignore_conflicts=True,
+        )
+        rules = fetch()
+    return rules
+
+
+def assignees_take(rule: IntakeRule, count: int) -> list[User | None]:
+    """The next `count` assignees of a locked, prefetched rule, advancing its rotation.
+
+    The caller saves `next_assignee_index` (see rotation_save) in the same transaction.
+    """
+    people = list(rule.assignees.all())
+    if not people or count <= 0:
+        return [None] * max(count, 0)
+    start = rule.next_assignee_index % len(people)
+    picked = [people[(start + i) % len(people)] for i in range(count)]
+    rule.next_assignee_index = (start + count) % len(people)
+    return picked
+
+
+def assignee_peek(org: Organization, rule: IntakeRule) -> User | None:
+    """Who would get the next case, without moving the rotation (for pre-filled forms)."""
+    people = list(rule.assignees.filter(pk__in=_staff_assignees(org)).order_by("id"))
+    if not people:
+        return None
+    return people[rule.next_assignee_index % len(people)]
+
+
+def rotation_save(rules: Iterable[IntakeRule]) -> None:
+    for rule in rules:
+        rule.save(update_fields=["next_assignee_index"])
+
+
+@transaction.atomic
+def assignee_rotation_advance_if(*, org: Organization, channel: str, user: User | None) -> None:
+    """A case made by hand from an inquiry went to `user`: when that was the rule's next
+    person, move the rotation on so the following inquiry goes to the one after."""
+    if user is None:
+        return
+    group = channel_group_for(channel)
+    rule = intake_rules_locked(org, [group])[group]
+    people = list(rule.assignees.all())
+    if people and people[rule.next_assignee_index % len(people)].pk == user.pk:
+        assignees_take(rule, 1)
+        rotation_save([rule])
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+RULE_FIELDS = (
+    "customer_handling",
+    "new_customer_kind",
+    "deadline_days",
+    "category",
+    "contact_method",
+    "priority",
+    "send_confirmation",
+    "visible_to_customer_default",
+    "create_case_immediately",
+)
+
+
+def _validate_rule(org: Organization, values: dict[str, Any]) -> None:
+    errors: dict[str, str] = {}
+    choices = {
+        "customer_handling": IntakeRule.CustomerHandling.values,
+        "new_customer_kind": Customer.Kind.values,
+        "contact_method": Case.ContactMethod.values,
+        "priority": Case.Priority.values,
+    }
+    for name, allowed in choices.items():
+        if name in values and values[name] not in allowed:
+            errors[name] = _("Choose one of the options.")
+    days = values.get("deadline_days")
+    if days is not None and not 1 <= days <= 14:
+        errors["deadline_days"] = _("Choose between 1 and 14 days, or no deadline.")
+    category = values.get("category")
+    if category is not None and category.organization_id != org.pk:
+        errors["category"] = _("That belongs to another organization.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def intake_rule_update(
+    *,
+    org: Organization,
+    actor: User | None,
+    rule: IntakeRule,
+    assignees: Sequence[User] | None = None,
+    teams: Sequence[Team] | None = None,
+    **changes: Any,
+) -> IntakeRule:
+    """Change a rule's settings. Assignees must be active staff, teams the organization's."""
+    if rule.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    unknown = set(changes) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"intake_rule_update got unknown fields: {sorted(unknown)}")
+    _validate_rule(org, changes)
+    if assignees is not None:
+        ids = {u.pk for u in assignees}
+        if ids - set(_staff_assignees(org).filter(pk__in=ids).values_list("pk", flat=True)):
+            raise ValidationError(
+                {"assignees": _("Cases can only be given to staff of this organization.")}
+            )
+    if teams is not None and any(t.organization_id != org.pk for t in teams):
+        raise ValidationError({"teams": _("That belongs to another organization.")})
+    changed = [name for name, value in changes.items() if getattr(rule, name) != value]
+    for name in changed:
+        setattr(rule, name, changes[name])
+    if changed:
+        rule.save(update_fields=changed)
+    if assignees is not None:
+        before = set(rule.assignees.values_list("pk", flat=True))
+        if before != {u.pk for u in assignees}:
+            rule.assignees.set(assignees)
+            rule.next_assignee_index = 0
+            rule.save(update_fields=["next_assignee_index"])
+    if teams is not None:
+        rule.teams.set(teams)
+    return rule
+
+
+@transaction.atomic
+def bulk_category_set(*, org: Organization, actor: User | None, category: Category) -> Category:
+    """Make `category` the one used when inquiries are turned into cases in bulk."""
+    if category.organization_id != org.pk:
+        raise ValidationError({"category": _("That belongs to another organization.")})
+    if not category.is_active:
+        raise ValidationError({"category": _("Choose an active case type.")})
+    Category.objects.filter(organization=org, is_bulk_default=True).exclude(pk=category.pk).update(
+        is_bulk_default=False
+    )
+    if not category.is_bulk_default:
+        category.is_bulk_default = True
+        category.save(update_fields=["is_bulk_default"])
+    return category

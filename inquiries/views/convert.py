@@ -1,0 +1,74 @@
+"""One inquiry to one case through the pre-filled, editable case form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from customers.models import ContactRole
+from inquiries import selectors
+from inquiries.forms.convert import InquiryConvertForm
+from inquiries.models import Inquiry
+from inquiries.services.convert import inquiry_convert as convert_service
+from inquiries.services.intake import intake_rule_for
+from inquiries.views.common import add_service_errors
+from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+
+
+def _property_people(inquiry: Inquiry) -> list[ContactRole]:
+    """Owners and residents of the inquiry's property (seed 000: "informasjon om kunden")."""
+    if inquiry.property_id is None:
+        return []
+    return list(
+        ContactRole.objects.filter(
+            organization_id=inquiry.organization_id,
+            property_id=inquiry.property_id,
+            end_date__isnull=True,
+        ).select_related("customer")
+    )
+
+
+@org_view(roles=STAFF_ROLES)
+def inquiry_convert(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    org = request.org
+    inquiry = get_for_org_or_404(selectors.inquiry_for_preview(org), org, pk=inquiry_id)
+    if inquiry.status != Inquiry.Status.NEW:
+        # After saving, the caseworker stays here and gets a link to the new case (seed 000).
+        return render(
+            request,
+            "inquiries/converted.html",
+            {"inquiry": inquiry, "pending": selectors.pending_notifications(inquiry)},
+        )
+    rule = intake_rule_for(org, inquiry.channel)
+    form_kwargs = {"org": org, "inquiry": inquiry, "rule": rule}
+    if request.method == "POST":
+        form = InquiryConvertForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                case = convert_service(
+                    org=org,
+                    actor=request.user,
+                    inquiry=inquiry,
+                    case_data=form.case_data(),
+                    new_customer=form.new_customer(),
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Case #%(number)s was created.") % {"number": case.number}
+                )
+                return redirect(
+                    "inquiries:inquiry_convert", org_slug=org.slug, inquiry_id=inquiry.pk
+                )
+    else:
+        form = InquiryConvertForm(**form_kwargs)
+    return render(
+        request,
+        "inquiries/convert.html",
+        {"form": form, "inquiry": inquiry, "rule": rule, "people": _property_people(inquiry)},
+    )

@@ -1,0 +1,132 @@
+"""API keys: creating, revoking and recognising them.
+
+A key is `prefix + random`. Only its SHA-256 is stored, so a leaked database does not leak working
+keys; the full key is returned once, by `api_key_create`, for the caller to show.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import secrets
+import string
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import ApiKey, Organization, User
+
+logger = logging.getLogger(__name__)
+
+_PREFIX_ALPHABET = string.ascii_letters + string.digits
+# Recording every use would write a row per request; once a minute is plenty for "last used".
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+# Longer headers are refused without hashing: no key we issue is anywhere near this long.
+MAX_KEY_LENGTH = 200
+# Recognised keys are kept in the shared cache briefly, sparing a database query per request.
+# Revoking deletes the entry at once; other changes (the organization's language) show within
+# this many seconds.
+AUTH_CACHE_SECONDS = 30
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cache_key(hashed_key: str) -> str:
+    return f"apikey:{hashed_key}"
+
+
+def _forget(api_key: ApiKey) -> None:
+    cache.delete(_cache_key(api_key.hashed_key))
+
+
+def _new_secret() -> str:
+    prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(ApiKey.PREFIX_LENGTH))
+    return prefix + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def api_key_create(*, org: Organization, actor: User | None, name: str) -> tuple[ApiKey, str]:
+    """Create a key for `org`; returns the row and the full secret, which is never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the key a name, e.g. the system that uses it.")})
+    if len(name) > ApiKey._meta.get_field("name").max_length:
+        raise ValidationError({"name": _("The name is too long.")})
+    for _attempt in range(3):
+        secret = _new_secret()
+        try:
+            with transaction.atomic():
+                api_key = ApiKey.objects.create(
+                    organization=org,
+                    name=name,
+                    prefix=secret[: ApiKey.PREFIX_LENGTH],
+                    hashed_key=hash_key(secret),
+                    created_by=actor,
+                )
+        except IntegrityError:  # the same prefix twice in one organization: draw again
+            continue
+        logger.info("API key %s created in %s by %s", api_key.prefix, org.slug, actor)
+        return api_key, secret
+    raise RuntimeError("Could not draw a unique API key prefix.")
+
+
+@transaction.atomic
+def api_key_revoke(*, org: Organization, actor: User | None, api_key: ApiKey) -> ApiKey:
+    """Stop `api_key` from working, at once. Revoking twice changes nothing."""
+    if api_key.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        # Now, and again after commit in case a request cached the key in between.
+        _forget(api_key)
+        transaction.on_commit(lambda: _forget(api_key))
+        logger.info("API key %s revoked in %s by %s", api_key.prefix, org.slug, actor)
+    return api_key
+
+
+def api_key_list(org: Organization) -> list[ApiKey]:
+    """The organization's keys, newest first, active and revoked (one query)."""
+    return list(ApiKey.objects.filter(organization=org).select_related("created_by"))
+
+
+def api_key_for_secret(raw: str) -> ApiKey | None:
+    """The active key whose secret is `raw` (with its organization), or None."""
+    if not raw or len(raw) > MAX_KEY_LENGTH:
+        return None
+    hashed = hash_key(raw)
+    api_key = cache.get(_cache_key(hashed))
+    if api_key is None:
+        api_key = (
+            ApiKey.objects.select_related("organization")
+            .filter(hashed_key=hashed, revoked_at__isnull=True)
+            .first()
+        )
+        if api_key is not None:
+            cache.set(_cache_key(hashed), api_key, AUTH_CACHE_SECONDS)
+    return api_key
+
+
+def api_key_touch(api_key: ApiKey, *, now: datetime.datetime | None = None) -> None:
+    """Record that `api_key` was just used, writing at most once per LAST_USED_RESOLUTION."""
+    now = now or timezone.now()
+    last = api_key.last_used_at
+    if last is not None and now - last < LAST_USED_RESOLUTION:
+        return
+    # The condition keeps concurrent workers from all writing in the same minute.
+    updated = (
+        ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True)
+        .exclude(last_used_at__gte=now - LAST_USED_RESOLUTION)
+        .update(last_used_at=now)
+    )
+    api_key.last_used_at = now
+    if updated:
+        cache.set(_cache_key(api_key.hashed_key), api_key, AUTH_CACHE_SECONDS)
+    else:  # touched by another worker, or revoked meanwhile: let the next request re-read
+        _forget(api_key)

@@ -1,0 +1,218 @@
+"""The paper icon: a case form pre-filled from the inquiry, editable, saved as one case."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from cases.models import CaseEvent, NotificationRequest
+from customers.models import Customer
+from inquiries.models import Channel, Inquiry
+from tests.factories.customers import SupplierFactory
+from tests.factories.organizations import TeamFactory
+from tests.factories.properties import PropertyFactory
+from tests.inquiries.conftest import make_customer, png_bytes, set_rule
+
+
+def convert_url(inquiry):
+    return reverse(
+        "inquiries:inquiry_convert",
+        kwargs={"org_slug": inquiry.organization.slug, "inquiry_id": inquiry.pk},
+    )
+
+
+def form_data(response, **changes):
+    """The form's initial values as a browser would post them, with `changes` applied."""
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        else:
+            data[name] = getattr(value, "pk", value)
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_form_is_prefilled_from_the_inquiry_and_the_rule(tenant, staff, categories, make_inquiry):
+    team = TeamFactory(organization=tenant.org)
+    home = PropertyFactory(organization=tenant.org, address="Fjordveien 7", property_number="F7")
+    known = make_customer(organization=tenant.org, email="kari@example.net")
+    set_rule(
+        tenant.org,
+        Channel.WEB_FORM,
+        assignees=staff[1:],
+        teams=[team],
+        priority="high",
+        category=categories["service"],
+        send_confirmation=True,
+    )
+    inquiry = make_inquiry(
+        subject="Door will not close",
+        message="The front door sticks.",
+        sender_email="kari@example.net",
+        property_number="F7",
+        location="Hallway",
+        category="fault_report",
+        attachments=[("door.png", png_bytes())],
+    )
+    response = tenant.client_for(tenant.caseworker).get(convert_url(inquiry))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["title"].value() == "Door will not close"
+    assert form["description"].value() == "The front door sticks."
+    assert form["location"].value() == "Hallway"
+    assert form["customer"].value() == known.pk
+    assert form["property"].value() == home.pk
+    assert form["category"].value() == categories["fault_report"].pk
+    assert form["priority"].value() == "high"
+    assert form["assignee"].value() == staff[1].pk
+    assert form["teams"].value() == [team.pk]
+    assert form["notify_customer"].value() is True
+    assert len(form["attachments"].value()) == 1
+    page = response.content.decode()
+    assert "Fjordveien 7" in page and "The front door sticks." in page
+
+
+def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
+    tenant, staff, categories, make_inquiry
+):
+    supplier = SupplierFactory(organization=tenant.org, phone="+47 22")
+    inquiry = make_inquiry(
+        sender_name="Ola Nordmann",
+        sender_email="ola@example.net",
+        sender_phone="+47 11",
+        attachments=[("a.png", png_bytes()), ("b.txt", b"note")],
+    )
+    client = tenant.client_for(tenant.caseworker)
+    first = client.get(convert_url(inquiry))
+    keep = inquiry.attachments.order_by("pk").first()
+    data = form_data(
+        first,
+        title="Edited title",
+        priority="critical",
+        category=categories["order"].pk,
+        assignee=staff[2].pk,
+        supplier=supplier.pk,
+        new_customer_kind="prospect",
+        attachments=[keep.pk],
+        notify_customer="on",
+        notify_supplier="on",
+        notify_sms="on",
+    )
+    response = client.post(convert_url(inquiry), data)
+    assert response.status_code == 302
+    assert response["Location"] == convert_url(inquiry)
+
+    inquiry.refresh_from_db()
+    case = inquiry.case
+    assert inquiry.status == Inquiry.Status.CONVERTED
+    assert inquiry.handled_by == tenant.caseworker
+    assert (case.title, case.priority, case.category, case.assignee, case.supplier) == (
+        "Edited title",
+        "critical",
+        categories["order"],
+        staff[2],
+        supplier,
+    )
+    customer = case.customer
+    assert (customer.name, customer.email, customer.kind) == (
+        "Ola Nordmann",
+        "ola@example.net",
+        "prospect",
+    )
+    assert [a.original_name for a in case.attachments.all()] == ["a.png"]
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ATTACHMENT).count() == 1
+    requests = set(case.notification_requests.values_list("audience", "channel", "reason"))
+    assert requests == {
+        ("customer", "email", "case_created"),
+        ("customer", "sms", "case_created"),
+        ("supplier", "email", "case_created"),
+        ("supplier", "sms", "case_created"),
+    }
+    after = client.get(response["Location"])
+    page = after.content.decode()
+    assert f"Case #{case.number} was created." in page
+    case_url = reverse(
+        "cases:case_detail", kwargs={"org_slug": tenant.org.slug, "number": case.number}
+    )
+    assert case_url in page
+    assert "Messages waiting to be sent" in page
+
+
+def test_choosing_the_matched_customer_creates_no_new_one(tenant, make_inquiry):
+    known = make_customer(organization=tenant.org, email="kari@example.net")
+    inquiry = make_inquiry(sender_email="kari@example.net")
+    client = tenant.client_for(tenant.caseworker)
+    client.post(convert_url(inquiry), form_data(client.get(convert_url(inquiry))))
+    inquiry.refresh_from_db()
+    assert inquiry.case.customer == known
+    assert Customer.objects.count() == 1
+
+
+def test_always_new_rule_leaves_the_customer_to_be_created(tenant, make_inquiry):
+    make_customer(organization=tenant.org, email="kari@example.net")
+    set_rule(tenant.org, Channel.WEB_FORM, customer_handling="always_new")
+    inquiry = make_inquiry(sender_email="kari@example.net")
+    client = tenant.client_for(tenant.caseworker)
+    first = client.get(convert_url(inquiry))
+    assert first.context["form"]["customer"].value() is None
+    client.post(convert_url(inquiry), form_data(first))
+    assert Customer.objects.count() == 2
+
+
+def test_invalid_input_keeps_what_was_typed(tenant, make_inquiry):
+    inquiry = make_inquiry()
+    client = tenant.client_for(tenant.caseworker)
+    data = form_data(
+        client.get(convert_url(inquiry)), title="", description="My own words", notify_supplier="on"
+    )
+    response = client.post(convert_url(inquiry), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "My own words" in page
+    assert "Choose the supplier to notify." in page
+    assert Inquiry.objects.get(pk=inquiry.pk).status == Inquiry.Status.NEW
+    assert not NotificationRequest.objects.exists()
+
+
+def test_sms_needs_someone_to_send_it_to(tenant, make_inquiry):
+    inquiry = make_inquiry()
+    client = tenant.client_for(tenant.caseworker)
+    response = client.post(
+        convert_url(inquiry), form_data(client.get(convert_url(inquiry)), notify_sms="on")
+    )
+    assert b"Tick the customer or the supplier to send an SMS." in response.content
+
+
+def test_assignee_must_be_staff_of_the_organization(tenant, other_tenant, make_inquiry):
+    inquiry = make_inquiry()
+    client = tenant.client_for(tenant.caseworker)
+    for bad in (other_tenant.caseworker.pk, tenant.supplier.pk):
+        response = client.post(
+            convert_url(inquiry), form_data(client.get(convert_url(inquiry)), assignee=bad)
+        )
+        assert response.status_code == 200
+        assert "assignee" in response.context["form"].errors
+
+
+def test_converting_twice_is_refused(tenant, make_inquiry):
+    inquiry = make_inquiry()
+    client = tenant.client_for(tenant.caseworker)
+    data = form_data(client.get(convert_url(inquiry)))
+    client.post(convert_url(inquiry), data)
+    response = client.post(convert_url(inquiry), data)
+    assert response.status_code == 200
+    assert b"was made from this inquiry" in response.content
+    assert Inquiry.objects.get(pk=inquiry.pk).case.organization == tenant.org
+
+
+def test_manual_conversion_moves_the_round_robin_on(tenant, staff, make_inquiry):
+    set_rule(tenant.org, Channel.WEB_FORM, assignees=staff)
+    client = tenant.client_for(tenant.caseworker)
+    first = make_inquiry()
+    client.post(convert_url(first), form_data(client.get(convert_url(first))))
+    second = make_inquiry()
+    assert client.get(convert_url(second)).context["form"]["assignee"].value() == staff[1].pk

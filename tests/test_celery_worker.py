@@ -1,0 +1,84 @@
+"""Background work through a real Celery worker on Redis, as in production.
+
+The worker runs in a thread of the test process with its own database connection, so the
+test uses a transactional database (data committed, visible to the worker).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from inquiries.models import Inquiry
+from inquiries.tasks import purge_deleted_inquiries
+from tests.factories.organizations import OrganizationFactory
+
+pytestmark = [
+    pytest.mark.celery,
+    pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"),
+]
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=10,
+        ):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+def _wait_until(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_worker_purges_inquiries_deleted_more_than_30_days_ago(real_worker):
+    org = OrganizationFactory(slug="worker-org")
+    now = timezone.now()
+    old = Inquiry.objects.create(
+        organization=org,
+        channel="api",
+        subject="old",
+        status=Inquiry.Status.DELETED,
+        deleted_at=now - datetime.timedelta(days=31),
+    )
+    recent = Inquiry.objects.create(
+        organization=org,
+        channel="api",
+        subject="recent",
+        status=Inquiry.Status.DELETED,
+        deleted_at=now - datetime.timedelta(days=2),
+    )
+    live = Inquiry.objects.create(organization=org, channel="api", subject="live")
+
+    purge_deleted_inquiries.delay()
+
+    assert _wait_until(lambda: not Inquiry.objects.filter(pk=old.pk).exists()), (
+        "the worker did not purge the inquiry deleted 31 days ago"
+    )
+    assert Inquiry.objects.filter(pk__in=[recent.pk, live.pk]).count() == 2
+
+
+def test_beat_schedule_names_registered_tasks():
+    celery_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks
