@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false switches to production beha
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "anymail",
     "axes",
     "organizations",
@@ -98,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "organizations.context_processors.organization",
+                "notifications.context_processors.bell",
+                "inquiries.context_processors.tray",
             ],
         },
     }
@@ -165,6 +169,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "organizations.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -241,23 +246,63 @@ CELERY_BEAT_SCHEDULE = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": [],
+    # Secure by default: every DRF view needs an API key unless it opts out explicitly. The
+    # classes are named here (not imported by `cases`) so the import stack stays one-way.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["inquiries.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["inquiries.auth.HasApiKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["inquiries.auth.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Size-limited JSON and multipart only: anything else is 415.
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
+        "config.api_parsers.JSONParser",
+        "config.api_parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "config.api_errors.json_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Saksflyt API",
-    "DESCRIPTION": "Send inquiries into Saksflyt and read or update cases.",
+    "DESCRIPTION": (
+        "Send inquiries into Saksflyt from your website or other systems, and read or update"
+        " cases.\n\n"
+        "**Authentication.** Every request sends `Authorization: Api-Key <your key>`. An"
+        " administrator creates keys under Settings → API keys; the key alone decides the"
+        " organization. No key, or an invalid or revoked one: 401.\n\n"
+        '**Errors** are JSON: `{"detail": ..., "code": ...}`, and for invalid input (400)'
+        " also `errors`, messages per field, in the organization's language unless you send"
+        " `Accept-Language`. Malformed JSON: 400; body or file too large: 413; a Content-Type"
+        " other than JSON or multipart: 415.\n\n"
+        "**Rate limit** per API key; over it you get 429 with `Retry-After` (seconds).\n\n"
+        "**Retries.** Send an `Idempotency-Key` header with writes: a retry with the same key and"
+        " body within 24 hours gets the first answer and changes nothing."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "InquiryStatusEnum": ["new", "converted"],
+    },
+    # No CDN: Swagger UI's files come from drf-spectacular-sidecar through our static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# Requests per API key, as DRF writes rates: "<number>/<second|minute|hour|day>".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", "120/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"The environment variable API_RATE_LIMIT must look like 120/min, not {API_RATE_LIMIT!r}."
+    )
+# A multipart API request (JSON fields plus attachments) may not be larger than this in total;
+# each file may not exceed ATTACHMENT_MAX_BYTES. JSON bodies stop at DATA_UPLOAD_MAX_MEMORY_SIZE.
+API_UPLOAD_MAX_BYTES = env.int("API_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Submissions of the hosted web form per visitor IP address and hour.
+WEBFORM_RATE_LIMIT_PER_HOUR = env.int("WEBFORM_RATE_LIMIT_PER_HOUR", 20, minimum=1)
+# bench/api_throughput.py only: a DRF endpoint that parses JSON and does no database work.
+BENCH_BARE_ENDPOINT = env.bool("BENCH_BARE_ENDPOINT", False)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

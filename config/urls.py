@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from inquiries import webform
 from organizations.views import auth, health
 
 account_patterns = [
@@ -34,6 +35,7 @@ org_patterns = [
     path("customers/", include("customers.urls")),
     path("properties/", include("properties.urls")),
     path("inquiries/", include("inquiries.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("organizations.urls")),
 ]
 
@@ -42,6 +44,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
     path("", auth.home, name="home"),
+    path("api/", include("config.api_urls")),
+    path("form/<slug:org_slug>/", webform.webform, name="inquiry_webform"),
+    path("form/<slug:org_slug>/thanks/", webform.webform_thanks, name="inquiry_webform_thanks"),
     path("<slug:org_slug>/", include(org_patterns)),
 ]
 
