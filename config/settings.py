@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inquiries.tasks.purge_deleted_inquiries",
         "schedule": crontab(minute=17, hour=3),
     },
+    "purge-idempotency-keys": {
+        "task": "inquiries.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=41),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

@@ -16,3 +16,11 @@ def purge_deleted_inquiries() -> int:
         total += removed
         if removed == 0:
             return total
+
+
+@shared_task(acks_late=True)
+def purge_idempotency_keys() -> int:
+    """Forget API answers older than the 24-hour Idempotency-Key window."""
+    from inquiries.api.idempotency import idempotency_keys_purge
+
+    return idempotency_keys_purge()

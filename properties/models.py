@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,7 +42,12 @@ class Property(models.Model):
                 name="property_unique_number",
             )
         ]
-        indexes = [models.Index(fields=["organization", "address"], name="property_org_addr_idx")]
+        indexes = [
+            models.Index(fields=["organization", "address"], name="property_org_addr_idx"),
+            # Intake matches inquiries to properties case-insensitively (iexact → UPPER()).
+            models.Index("organization", Upper("address"), name="property_org_addr_ci_idx"),
+            models.Index("organization", Upper("property_number"), name="property_org_num_ci_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.address

@@ -82,3 +82,25 @@ def test_beat_schedule_names_registered_tasks():
     celery_app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in celery_app.tasks
+
+
+def test_worker_forgets_idempotency_answers_older_than_a_day(real_worker):
+    from inquiries.models import ApiIdempotencyKey
+
+    org = OrganizationFactory(slug="worker-idem")
+    old = ApiIdempotencyKey.objects.create(
+        organization=org, key="old", request_hash="x", status_code=201, response_body={}
+    )
+    ApiIdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    fresh = ApiIdempotencyKey.objects.create(
+        organization=org, key="fresh", request_hash="y", status_code=201, response_body={}
+    )
+
+    from inquiries.tasks import purge_idempotency_keys
+
+    purge_idempotency_keys.delay()
+
+    assert _wait_until(lambda: not ApiIdempotencyKey.objects.filter(pk=old.pk).exists())
+    assert ApiIdempotencyKey.objects.filter(pk=fresh.pk).exists()

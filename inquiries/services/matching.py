@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,22 +32,29 @@ def property_resolve(
 ) -> Property | None:
     """The property by its number within `org`, else by an exact (case and spacing
     insensitive) address, else by the part before the first comma ("Storgata 1, 0150 Oslo").
-    None when nothing fits or the first text that fits names more than one property."""
+    None when nothing fits or the first text that fits names more than one property.
+
+    One query for all candidates (none when nothing was given): this runs on every inquiry
+    the API and the web form take in."""
     number = (property_number or "").strip()
-    if number:
-        found = list(Property.objects.filter(organization=org, property_number__iexact=number)[:2])
-        if len(found) == 1:
-            return found[0]
     text = _squash(address)
-    if not text:
-        return None
-    candidates = [text]
+    addresses = [text] if text else []
     if "," in text:
-        candidates.append(text.split(",", 1)[0].strip())
-    for candidate in candidates:
-        found = list(
-            Property.objects.filter(organization=org, address__iexact=candidate).order_by("pk")[:2]
-        )
+        addresses.append(text.split(",", 1)[0].strip())
+    if not number and not addresses:
+        return None
+    wanted = Q()
+    if number:
+        wanted |= Q(property_number__iexact=number)
+    for candidate in addresses:
+        wanted |= Q(address__iexact=candidate)
+    rows = list(Property.objects.filter(wanted, organization=org).order_by("pk")[:20])
+    if number:
+        by_number = [p for p in rows if p.property_number.upper() == number.upper()]
+        if len(by_number) == 1:
+            return by_number[0]
+    for candidate in addresses:
+        found = [p for p in rows if p.address.upper() == candidate.upper()]
         if found:
             return found[0] if len(found) == 1 else None
     return None
