@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services.attachments import files_removed_on_error
-from inquiries.models import Channel, Inquiry, InquiryAttachment, IntakeRule
+from inquiries.models import Channel, Inquiry, InquiryAttachment
 from inquiries.services.convert import inquiries_convert_by_rules
 from inquiries.services.files import attachments_check, generated_name
 from inquiries.services.matching import normalize_email, property_resolve
-from inquiries.services.rules import channel_group_for, intake_rule_for
+from inquiries.services.rules import channel_group_for, creates_case_at_once, intake_rule_for
 from organizations.models import Organization, User
 from properties.models import Property
 
@@ -116,8 +116,7 @@ def _create(
 
 
 def _apply_rule(org: Organization, inquiry: Inquiry, actor: User | None) -> Inquiry:
-    rule: IntakeRule = intake_rule_for(org, inquiry.channel)
-    if rule.create_case_immediately:
+    if creates_case_at_once(org, inquiry.channel):
         inquiries_convert_by_rules(org=org, actor=actor, ids=[inquiry.pk], bulk=False)
         inquiry.refresh_from_db()
     return inquiry

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -47,6 +48,31 @@ def intake_rule_for(org: Organization, channel: str) -> IntakeRule:
         organization=org, channel_group=group, defaults=_defaults(group)
     )
     return rule
+
+
+def _at_once_cache_key(org_id: int, group: str) -> str:
+    return f"intake:at-once:{org_id}:{group}"
+
+
+def creates_case_at_once(org: Organization, channel: str) -> bool:
+    """Whether `channel`'s rule turns inquiries into cases at once.
+
+    Asked on every inquiry the API and the web form take in, so the answer is kept in the
+    shared cache; saving an IntakeRule (service, admin or shell) forgets it (see
+    `forget_cached_rule`, connected to post_save)."""
+    group = channel_group_for(channel)
+    key = _at_once_cache_key(org.pk, group)
+    cached = cache.get(key)
+    if cached is None:
+        cached = intake_rule_for(org, channel).create_case_immediately
+        cache.set(key, cached, timeout=600)
+    return cached
+
+
+def forget_cached_rule(sender, instance: IntakeRule, **kwargs) -> None:
+    key = _at_once_cache_key(instance.organization_id, instance.channel_group)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def intake_rule_for_group(org: Organization, group: str) -> IntakeRule:

@@ -154,3 +154,22 @@ def test_files_are_removed_again_when_the_case_cannot_be_made(tenant, make_inqui
     assert not Inquiry.objects.exists()
     folder = f"inquiries/{tenant.org.pk}"
     assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
+
+
+def test_switching_a_rule_to_create_cases_at_once_applies_to_the_next_inquiry(tenant):
+    from inquiries.services.intake import inquiry_receive
+    from inquiries.services.rules import intake_rule_for
+
+    first = inquiry_receive(
+        org=tenant.org, channel="api", sender_email="a@example.com", message="Tap drips"
+    )
+    assert first.case_id is None  # the default rule leaves inquiries in the tray
+
+    rule = intake_rule_for(tenant.org, "api")
+    rule.create_case_immediately = True
+    rule.save()  # e.g. through the Django admin: the cached answer must be forgotten
+
+    second = inquiry_receive(
+        org=tenant.org, channel="api", sender_email="b@example.com", message="Door sticks"
+    )
+    assert second.case_id is not None
