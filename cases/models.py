@@ -215,15 +215,28 @@ class Case(models.Model):
             models.Index(
                 fields=["organization", "status", "-created_at"], name="case_org_status_idx"
             ),
+            # Covering: the inbox reads "assigned to me" and "created by me" from the index alone.
             models.Index(
-                fields=["organization", "assignee", "status"], name="case_org_assignee_idx"
+                fields=["organization", "assignee", "status"],
+                include=["first_response_at", "created_at", "id"],
+                name="case_org_assignee_idx",
             ),
             models.Index(
-                fields=["organization", "created_by", "status"], name="case_org_creator_idx"
+                fields=["organization", "created_by", "status"],
+                include=["first_response_at", "created_at", "id"],
+                name="case_org_creator_idx",
             ),
             models.Index(fields=["organization", "deadline"], name="case_org_deadline_idx"),
             models.Index(fields=["organization", "customer"], name="case_org_customer_idx"),
             models.Index(fields=["organization", "property"], name="case_org_property_idx"),
+            # The inbox's "my teams' unassigned cases", read from the index alone
+            # (cases/selectors/lists.py; PostgreSQL, covering columns ignored elsewhere).
+            models.Index(
+                fields=["organization", "id"],
+                include=["status", "first_response_at", "created_at"],
+                condition=models.Q(assignee__isnull=True),
+                name="case_unassigned_idx",
+            ),
         ]
 
     def __str__(self) -> str:

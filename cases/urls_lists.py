@@ -1,9 +1,11 @@
 from django.urls import path
 
-from cases import views
+from cases.views import lists, lists_bulk, lists_create, lists_work
 
 urlpatterns = [
-    path("", views.inbox, name="inbox"),
-    path("cases/", views.case_list, name="case_list"),
-    path("work/", views.supplier_work, name="supplier_work"),
+    path("", lists.inbox, name="inbox"),
+    path("cases/", lists.case_list, name="case_list"),
+    path("cases/new/", lists_create.case_new, name="case_new"),
+    path("cases/bulk/", lists_bulk.case_bulk, name="case_bulk"),
+    path("work/", lists_work.supplier_work, name="supplier_work"),
 ]

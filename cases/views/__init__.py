@@ -1,25 +1,3 @@
-from django.shortcuts import render
-
-from organizations.scoping import ALL_ROLES, STAFF_ROLES, org_view
-
-
-@org_view(roles=STAFF_ROLES)
-def inbox(request):
-    return render(request, "cases/inbox.html", {})
-
-
-@org_view(roles=STAFF_ROLES)
-def case_list(request):
-    return render(request, "cases/inbox.html", {})
-
-
-@org_view(roles=ALL_ROLES)
-def supplier_work(request):
-    return render(request, "cases/supplier_work.html", {})
-
-
-@org_view(roles=STAFF_ROLES)
-def case_detail(request, number: int):
-    from django.http import Http404
-
-    raise Http404
+from cases.views.detail import case_detail  # noqa: F401
+from cases.views.lists import case_list, inbox  # noqa: F401
+from cases.views.lists_work import supplier_work  # noqa: F401

@@ -1,0 +1,154 @@
+"""The caseworker's inbox and the case list.
+
+Both render `cases/_results.html` (the table, bulk actions and pagination). An htmx request gets
+only that partial (or the inbox body with its tab counts), a normal request the whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+
+from cases.forms_lists import BulkActionForm, CaseFilterForm, ListChoices
+from cases.selectors.lists import (
+    INBOX_TABS,
+    case_list_filtered,
+    case_page,
+    inbox_counts,
+    inbox_page,
+)
+from cases.views.lists_table import optional_url, query_url, table_context
+from customers.models import Customer
+from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from properties.models import Property
+
+INBOX_BODY_ID = "inbox-body"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+@org_view(roles=STAFF_ROLES)
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render_inbox(request, request.GET)
+
+
+@org_view(roles=STAFF_ROLES)
+def case_list(request: HttpRequest) -> HttpResponse:
+    return render_case_list(request, request.GET)
+
+
+def render_inbox(
+    request: HttpRequest,
+    params: QueryDict,
+    *,
+    bulk_form: BulkActionForm | None = None,
+    checked: Collection[int] = (),
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The inbox for `params` (the page's query string); also used after a bulk action."""
+    org, user = request.org, request.user
+    tab = params.get("tab")
+    if tab not in INBOX_TABS:
+        tab = "unanswered"
+    page = inbox_page(
+        org,
+        user,
+        tab,
+        sort=params.get("sort"),
+        after=params.get("after"),
+        before=params.get("before"),
+    )
+    choices = ListChoices(org)
+    path = reverse("cases:inbox", kwargs={"org_slug": org.slug})
+    tab_params = params.copy()
+    for key in ("after", "before", "tab"):
+        tab_params.pop(key, None)
+    counts = inbox_counts(org, user)
+    context = {
+        **table_context(path=path, params=params, page=page, org_slug=org.slug),
+        "tab": tab,
+        "tabs": [
+            {
+                "key": key,
+                "count": counts[key],
+                "url": query_url(path, tab_params, tab=key),
+                "current": key == tab,
+            }
+            for key in INBOX_TABS
+        ],
+        "bulk_form": bulk_form or BulkActionForm(choices=choices),
+        "choices": choices,
+        "checked": set(checked),
+        "notice": notice,
+        "swap_target": f"#{INBOX_BODY_ID}",
+        "list_kind": "inbox",
+        "htmx": _is_htmx(request),
+    }
+    if _is_htmx(request):
+        template = (
+            "cases/_inbox_body.html"
+            if request.headers.get("HX-Target") == INBOX_BODY_ID
+            else "cases/_results.html"
+        )
+    else:
+        template = "cases/inbox.html"
+    return render(request, template, context, status=status)
+
+
+def render_case_list(
+    request: HttpRequest,
+    params: QueryDict,
+    *,
+    bulk_form: BulkActionForm | None = None,
+    checked: Collection[int] = (),
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The case list for `params`; `?fragment=1` gives the bare table for other pages."""
+    org = request.org
+    choices = ListChoices(org)
+    form = CaseFilterForm(params, choices=choices)
+    form.is_valid()
+    filters = form.active_filters()
+    # Ids in the URL are fetched like any other: another organization's give 404.
+    customer = prop = None
+    if filters.get("customer"):
+        customer = get_for_org_or_404(Customer, org, pk=filters["customer"])
+        filters["customer"] = customer
+    if filters.get("property"):
+        prop = get_for_org_or_404(Property, org, pk=filters["property"])
+        filters["property"] = prop
+    form.show_selected("customer", customer)
+    form.show_selected("property", prop)
+    fragment = params.get("fragment") == "1"
+    page = case_page(
+        case_list_filtered(org, filters),
+        sort=params.get("sort"),
+        after=params.get("after"),
+        before=params.get("before"),
+    )
+    path = reverse("cases:case_list", kwargs={"org_slug": org.slug})
+    context = {
+        **table_context(path=path, params=params, page=page, org_slug=org.slug, fragment=fragment),
+        "form": form,
+        "choices": choices,
+        "filter_customer": customer,
+        "filter_property": prop,
+        "bulk_form": None if fragment else (bulk_form or BulkActionForm(choices=choices)),
+        "checked": set(checked),
+        "notice": notice,
+        "swap_target": "closest .case-results",
+        "list_kind": "list",
+        "htmx": _is_htmx(request),
+        "oob_sort": params.get("sort", "") if _is_htmx(request) and not fragment else None,
+        "customer_autocomplete_url": optional_url("customers:customer_autocomplete", org.slug),
+        "property_autocomplete_url": optional_url("properties:property_autocomplete", org.slug),
+    }
+    template = "cases/_results.html" if fragment or _is_htmx(request) else "cases/list.html"
+    return render(request, template, context, status=status)

@@ -1,0 +1,90 @@
+"""The demo cases `make run` starts with: each organization's own language, with histories."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cases.demo import DEMO_CASES
+from cases.models import Attachment, Case, CaseEvent, Note, Task, TimeEntry
+from organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def seed() -> None:
+    call_command("seed_demo", "--quiet-logins", stdout=io.StringIO())
+
+
+def test_each_organization_gets_cases_in_its_language_with_histories_and_a_photo():
+    seed()
+
+    titles = {
+        slug: set(Case.objects.filter(organization__slug=slug).values_list("title", flat=True))
+        for slug in DEMO_CASES
+    }
+    assert {"Sprekk i flis på bad", "Dør som ikke lukker", "Fukt i kjeller"} <= titles["nordbygg"]
+    assert {"Manglende tømning af restaffald", "Beskadiget beholder"} <= titles["renova"]
+    assert {"Läckande kran i köket", "Trasig tvättmaskin i tvättstugan"} <= titles["hyresbo"]
+
+    # Histories made by the services
+    org = Organization.objects.get(slug="nordbygg")
+    crack = Case.objects.get(organization=org, external_reference="DEMO-NB-001")
+
+    kinds = set(CaseEvent.objects.filter(case=crack).values_list("kind", flat=True))
+    assert {"created", "status", "note", "task_added", "time", "tags", "attachment"} <= kinds
+    note = Note.objects.get(case=crack)
+    assert note.mentions.filter(email="lotte@nordbygg.example").exists()
+    task = Task.objects.get(case=crack)
+    assert task.supplier.name == "Rørlegger Hansen AS"
+    assert TimeEntry.objects.filter(case=crack).exists()
+    assert set(crack.tags.values_list("name", flat=True)) == {"Bad", "Befaring"}
+    assert crack.customer and crack.property and crack.category.key == "warranty_claim"
+
+    # One photo per organization
+    for slug in DEMO_CASES:
+        photos = Attachment.objects.filter(case__organization__slug=slug)
+        assert photos.count() == 1
+        assert photos.get().content_type == "image/png"
+
+    # Statuses and deadlines that make every inbox tab useful
+    for slug in DEMO_CASES:
+        statuses = set(
+            Case.objects.filter(organization__slug=slug).values_list("status", flat=True)
+        )
+        assert {"new", "in_progress", "closed"} <= statuses
+    overdue = [c for c in Case.objects.filter(organization__slug="nordbygg") if c.is_overdue]
+    assert overdue
+
+
+def test_seeding_twice_adds_nothing():
+    seed()
+    counts = (Case.objects.count(), CaseEvent.objects.count(), Attachment.objects.count())
+
+    seed()
+
+    assert (Case.objects.count(), CaseEvent.objects.count(), Attachment.objects.count()) == counts
+
+
+def test_demo_caseworker_inbox_and_supplier_work_page_show_demo_cases():
+    from django.test import Client
+
+    from organizations.models import User
+
+    seed()
+    client = Client()
+    client.force_login(User.objects.get(email="saksbehandler@nordbygg.example"))
+    inbox = client.get(reverse("cases:inbox", kwargs={"org_slug": "nordbygg"}) + "?tab=all")
+    assert "Sprekk i flis på bad" in inbox.content.decode()
+
+    client.force_login(User.objects.get(email="leverandor@nordbygg.example"))
+    work = client.get(reverse("cases:supplier_work", kwargs={"org_slug": "nordbygg"}))
+    assert "Befaring av sluk og membran" in work.content.decode()
