@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseEvent, Tag
 from cases.services.cases import (
     FIELD_KINDS,
-    _display,
-    _notify_assignees,
-    _status_side_effects,
+    event_value,
+    notify_assignees,
     staff_user_ids,
+    status_side_effects,
 )
 from cases.services.events import event_build
-from cases.services.tags import _names as tag_names
+from cases.services.tags import tag_names
 from organizations.models import Organization, User
 
 # Closing needs a written resolution (see case_close), so bulk changes stop at "resolved".
@@ -110,12 +110,12 @@ def cases_bulk_change(
                     actor=actor,
                     kind=FIELD_KINDS[name],
                     field=name,
-                    old=_display(old),
-                    new=_display(new),
+                    old=event_value(old),
+                    new=event_value(new),
                 )
             )
             if name == "status":
-                update_fields.update(_status_side_effects(case, old, new, now))
+                update_fields.update(status_side_effects(case, old, new, now))
             if name == "assignee":
                 newly_assigned.append(case)
             dirty[case.pk] = case
@@ -132,7 +132,7 @@ def cases_bulk_change(
     elif dirty:  # only tags changed: still mark the cases as touched
         Case.objects.filter(pk__in=list(dirty)).update(updated_at=now)
     CaseEvent.objects.bulk_create(result.events, batch_size=500)
-    _notify_assignees(org, actor, newly_assigned)
+    notify_assignees(org, actor, newly_assigned)
     result.changed = len(dirty)
     return result
 

@@ -165,7 +165,7 @@ def case_create_many(
     Case.containers.through.objects.bulk_create(container_links)
     NotificationRequest.objects.bulk_create(requests)
     CaseEvent.objects.bulk_create(events)
-    _notify_assignees(org, actor, [c for c in cases if c.assignee_id])
+    notify_assignees(org, actor, [c for c in cases if c.assignee_id])
     return cases
 
 
@@ -173,7 +173,7 @@ def case_create(*, org: Organization, actor: User | None, **fields: Any) -> Case
     return case_create_many(org=org, actor=actor, items=[CaseData(**fields)])[0]
 
 
-def _notify_assignees(org: Organization, actor: User | None, cases: list[Case]) -> None:
+def notify_assignees(org: Organization, actor: User | None, cases: list[Case]) -> None:
     """One in-app notification per newly assigned case, in a single insert, each in its
     recipient's language."""
     rows = []
@@ -220,7 +220,7 @@ FIELD_KINDS = {
 }
 
 
-def _display(value: Any) -> Any:
+def event_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -271,12 +271,12 @@ def case_change(
         setattr(case, name, new)
         update_fields.append(name)
         kind = FIELD_KINDS[name]
-        old_shown, new_shown = _display(old), _display(new)
+        old_shown, new_shown = event_value(old), event_value(new)
         events.append(
             event_build(case=case, actor=actor, kind=kind, field=name, old=old_shown, new=new_shown)
         )
         if name == "status":
-            update_fields += _status_side_effects(case, old, new, now)
+            update_fields += status_side_effects(case, old, new, now)
     if "teams" in changes:
         events += _change_set(org, actor, case, "teams", Kind.TEAMS, changes["teams"])
     if "containers" in changes:
@@ -290,11 +290,11 @@ def case_change(
             event.data = {**event.data, **event_data}
     CaseEvent.objects.bulk_create(events)
     if "assignee" in update_fields and case.assignee_id:
-        _notify_assignees(org, actor, [case])
+        notify_assignees(org, actor, [case])
     return events
 
 
-def _status_side_effects(case: Case, old: str, new: str, now) -> list[str]:
+def status_side_effects(case: Case, old: str, new: str, now) -> list[str]:
     fields = []
     if old == Case.Status.NEW and case.first_response_at is None:
         # Taking a case in hand counts as the first response until replies exist.

@@ -64,7 +64,7 @@ def case_tag_remove(*, org: Organization, actor: User, case: Case, tag: Tag) -> 
     return _tags_set(org, actor, case, current, [t for t in current if t.pk != tag.pk])
 
 
-def _names(tags: Iterable[Tag]) -> str:
+def tag_names(tags: Iterable[Tag]) -> str:
     return ", ".join(sorted((t.name for t in tags), key=str.casefold))
 
 
@@ -75,7 +75,7 @@ def _tags_set(org, actor, case: Case, old: list[Tag], new: list[Tag]) -> CaseEve
         actor=actor,
         kind=CaseEvent.Kind.TAGS,
         field="tags",
-        old=_names(old),
-        new=_names(new),
+        old=tag_names(old),
+        new=tag_names(new),
         data={"old_ids": sorted(t.pk for t in old), "new_ids": sorted(t.pk for t in new)},
     )

@@ -1,0 +1,254 @@
+"""Cases and what classifies them: categories, tags and the per-organization counter."""
+
+from __future__ import annotations
+
+import builtins
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ORG = "organizations.Organization"
+
+
+class Category(models.Model):
+    """A per-organization case type: warranty claim, fault report, order, service, question..."""
+
+    organization = models.ForeignKey(
+        ORG, on_delete=models.CASCADE, related_name="categories", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        blank=True,
+        help_text=_("Stable name used by integrations, e.g. warranty_claim."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_bulk_default = models.BooleanField(
+        _("used for bulk conversion"),
+        default=False,
+        help_text=_("Inquiries turned into cases in bulk get this category."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="category_unique_name"),
+            models.UniqueConstraint(
+                fields=["organization", "key"],
+                condition=~models.Q(key=""),
+                name="category_unique_key",
+            ),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(is_bulk_default=True),
+                name="category_one_bulk_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    organization = models.ForeignKey(
+        ORG, on_delete=models.CASCADE, related_name="tags", verbose_name=_("organization")
+    )
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("organization", Lower("name"), name="tag_unique_name_ci")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseCounter(models.Model):
+    """The last case number handed out in an organization; rows are locked to number safely."""
+
+    organization = models.OneToOneField(
+        ORG, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.last_number}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        WAITING = "waiting", _("Waiting")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        EMAIL = "email", _("E-mail")
+        API = "api", _("API")
+        WEB_FORM = "web_form", _("Web form")
+        PHONE = "phone", _("Phone")
+        MANUAL = "manual", _("Manual")
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+        PHONE = "phone", _("Phone")
+        LETTER = "letter", _("Letter")
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING)
+    PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.CRITICAL: 3}
+
+    organization = models.ForeignKey(
+        ORG, on_delete=models.CASCADE, related_name="cases", verbose_name=_("organization")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("category"),
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.MANUAL
+    )
+    contact_method = models.CharField(
+        _("contact method"),
+        max_length=16,
+        choices=ContactMethod.choices,
+        default=ContactMethod.EMAIL,
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    external_reference = models.CharField(_("reference"), max_length=100, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    teams = models.ManyToManyField(
+        "organizations.Team", blank=True, related_name="cases", verbose_name=_("teams")
+    )
+    supplier = models.ForeignKey(
+        "customers.Supplier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("supplier"),
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("customer"),
+    )
+    property = models.ForeignKey(
+        "properties.Property",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("property"),
+    )
+    containers = models.ManyToManyField(
+        "properties.Container", blank=True, related_name="cases", verbose_name=_("containers")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="cases", verbose_name=_("tags"))
+    visible_to_customer = models.BooleanField(_("visible to customer"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_cases",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "number"], name="case_unique_number")
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "-created_at", "-id"], name="case_org_created_idx"
+            ),
+            models.Index(
+                fields=["organization", "status", "-created_at"], name="case_org_status_idx"
+            ),
+            # Covering: the inbox reads "assigned to me" and "created by me" from the index alone.
+            models.Index(
+                fields=["organization", "assignee", "status"],
+                include=["first_response_at", "created_at", "id"],
+                name="case_org_assignee_idx",
+            ),
+            models.Index(
+                fields=["organization", "created_by", "status"],
+                include=["first_response_at", "created_at", "id"],
+                name="case_org_creator_idx",
+            ),
+            models.Index(fields=["organization", "deadline"], name="case_org_deadline_idx"),
+            models.Index(fields=["organization", "customer"], name="case_org_customer_idx"),
+            models.Index(fields=["organization", "property"], name="case_org_property_idx"),
+            # The inbox's "my teams' unassigned cases", read from the index alone
+            # (cases/selectors/lists.py; PostgreSQL, covering columns ignored elsewhere).
+            models.Index(
+                fields=["organization", "id"],
+                include=["status", "first_response_at", "created_at"],
+                condition=models.Q(assignee__isnull=True),
+                name="case_unassigned_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.title}"
+
+    # `property` is a field name on this model, hence builtins.property.
+    @builtins.property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @builtins.property
+    def is_overdue(self) -> bool:
+        return bool(self.deadline and self.is_open and self.deadline < timezone.localdate())
