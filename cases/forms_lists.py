@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -187,13 +186,3 @@ class BulkActionForm(forms.Form):
         elif action == "tag" and not (data.get("tag") or "").strip():
             self.add_error("tag", _("Give the tag a name."))
         return data
-
-
-def add_service_errors(form, exc: ValidationError, prefix_map: dict | None = None) -> None:
-    """Show a service's ValidationError next to the fields it names, the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        name = (prefix_map or {}).get(field, field)
-        form.add_error(name if name in form.fields else None, errors)

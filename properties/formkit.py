@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,20 +59,3 @@ def limit_picker(
             choices.append((selected.pk, label(selected)))
     choices.extend((option.pk, label(option)) for option in options)
     field.widget.choices = choices
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
-
-
-def search_query(request: HttpRequest) -> str:
-    return (request.GET.get("q") or "").strip()[:200]

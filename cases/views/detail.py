@@ -40,11 +40,7 @@ from cases.selectors.detail import (
 )
 from cases.services.cases import case_change, case_close, case_reopen, case_url
 from organizations.scoping import STAFF_ROLES, org_view
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
+from organizations.web import is_htmx
 
 # --- Contexts of the page and its parts ----------------------------------------------------
 

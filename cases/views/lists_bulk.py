@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cases.forms_lists import BulkActionForm, ListChoices, add_service_errors
+from cases.forms_lists import BulkActionForm, ListChoices
 from cases.services.bulk import BulkResult, cases_bulk_change, parse_ids
 from cases.services.tags import tag_get_or_create
 from cases.views.lists import render_case_list, render_inbox
 from organizations.scoping import STAFF_ROLES, org_view
+from organizations.web import add_service_errors
 
 RETURN_VIEWS = {"inbox": render_inbox, "case_list": render_case_list}
 

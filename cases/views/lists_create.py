@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.forms_create import CaseCreateForm
-from cases.forms_lists import ListChoices, add_service_errors
+from cases.forms_lists import ListChoices
 from cases.services.cases import case_url
 from cases.services.manual import case_create_manual
 from cases.views.lists_table import optional_url
 from customers.selectors import customer_options
 from organizations.scoping import STAFF_ROLES, org_view
+from organizations.web import add_service_errors
 from properties.selectors import property_options
 
 MULTI_VALUED = ("teams", "containers")

@@ -11,8 +11,9 @@ from cases.forms_panels import TagForm
 from cases.models import Tag
 from cases.selectors.detail import case_for_page
 from cases.services.tags import case_tag_add, case_tag_remove
-from cases.views.detail import back_to_case, is_htmx, render_fragment, render_page, tags_context
+from cases.views.detail import back_to_case, render_fragment, render_page, tags_context
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from organizations.web import is_htmx
 
 PANEL = "cases/detail/_tags.html"
 

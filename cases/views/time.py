@@ -10,8 +10,9 @@ from cases.forms_detail import apply_errors
 from cases.forms_panels import TimeEntryForm
 from cases.selectors.detail import case_for_page, latest_event_about
 from cases.services.time import time_entry_add
-from cases.views.detail import back_to_case, is_htmx, render_fragment, render_page, time_context
+from cases.views.detail import back_to_case, render_fragment, render_page, time_context
 from organizations.scoping import STAFF_ROLES, org_view
+from organizations.web import is_htmx
 
 PANEL = "cases/detail/_time.html"
 

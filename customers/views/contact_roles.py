@@ -19,7 +19,7 @@ from customers.forms import ContactRoleAddForm, ContactRoleEditForm
 from customers.models import ContactRole, Customer
 from customers.selectors import contact_roles_for_customer, contact_roles_for_property
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from properties.formkit import add_service_errors, is_htmx
+from organizations.web import add_service_errors, is_htmx
 from properties.models import Property
 
 ADD_PREFIX = "role"

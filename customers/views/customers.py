@@ -13,7 +13,7 @@ from customers.forms import CustomerForm
 from customers.models import Customer
 from customers.views.contact_roles import contact_roles_section
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from properties.formkit import add_service_errors, is_htmx, search_query
+from organizations.web import add_service_errors, is_htmx, search_query
 
 
 @org_view(roles=STAFF_ROLES)

@@ -13,7 +13,7 @@ from customers.forms import SupplierForm
 from customers.models import Supplier
 from customers.selectors import supplier_page, supplier_search
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from properties.formkit import add_service_errors, is_htmx, search_query
+from organizations.web import add_service_errors, is_htmx, search_query
 
 
 @org_view(roles=STAFF_ROLES)

@@ -14,8 +14,8 @@ from inquiries.forms.convert import InquiryConvertForm
 from inquiries.models import Inquiry
 from inquiries.services.convert import inquiry_convert as convert_service
 from inquiries.services.intake import intake_rule_for
-from inquiries.views.common import add_service_errors
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from organizations.web import add_service_errors
 
 
 def _property_people(inquiry: Inquiry) -> list[ContactRole]:

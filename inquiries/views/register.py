@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from inquiries.forms.register import InquiryRegisterForm
 from inquiries.services.intake import inquiry_register as register_service
-from inquiries.views.common import add_service_errors, new_case_url
+from inquiries.views.common import new_case_url
 from organizations.scoping import STAFF_ROLES, org_view
+from organizations.web import add_service_errors
 
 
 @org_view(roles=STAFF_ROLES)

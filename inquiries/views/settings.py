@@ -12,8 +12,8 @@ from cases.services.categories import category_for_bulk
 from inquiries.forms.rules import BulkCategoryForm, IntakeRuleForm
 from inquiries.models import IntakeRule
 from inquiries.services.rules import bulk_category_set, intake_rule_for_group, intake_rule_update
-from inquiries.views.common import add_service_errors
 from organizations.scoping import ADMIN_ROLES, org_view
+from organizations.web import add_service_errors
 
 
 @org_view(roles=ADMIN_ROLES)

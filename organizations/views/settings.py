@@ -14,11 +14,7 @@ from organizations.forms import InviteForm, OrganizationSettingsForm, RoleForm, 
 from organizations.models import Membership, Team
 from organizations.scoping import ADMIN_ROLES, get_for_org_or_404, org_view
 from organizations.selectors import member_list, team_list
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
+from organizations.web import add_service_errors
 
 
 @org_view(roles=ADMIN_ROLES)
@@ -50,7 +46,7 @@ def members(request):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
@@ -120,7 +116,7 @@ def team_edit(request, team_id: int | None = None):
                 members=form.cleaned_data["members"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Team saved."))
             return redirect("organizations:teams", org_slug=request.org.slug)

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from organizations.web import add_service_errors, is_htmx
 from properties import services
-from properties.formkit import add_service_errors, is_htmx
 from properties.forms import AgreementForm
 from properties.models import Agreement
 

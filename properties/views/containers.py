@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from organizations.scoping import STAFF_ROLES, for_org, get_for_org_or_404, org_view
+from organizations.web import add_service_errors, is_htmx, search_query
 from properties import selectors, services
-from properties.formkit import add_service_errors, is_htmx, search_query
 from properties.forms import ContainerForm
 from properties.models import Container, Property
 

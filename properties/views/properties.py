@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from customers.views.contact_roles import contact_roles_section
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from organizations.web import add_service_errors, is_htmx, search_query
 from properties import selectors, services
-from properties.formkit import add_service_errors, is_htmx, search_query
 from properties.forms import PropertyForm
 from properties.models import Property
 
