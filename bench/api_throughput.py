@@ -48,7 +48,12 @@ def parse_args() -> argparse.Namespace:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/saksflyt_bench_api"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="threads per worker (>1 uses gunicorn's gthread workers, which overlap the"
+        " database and Redis waits of one request with another's work)",
+    )
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--seconds", type=float, default=15, help="measured time per endpoint")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per endpoint")
@@ -138,7 +143,9 @@ def start_server(args: argparse.Namespace, env: dict[str, str], port: int) -> su
         "--workers",
         str(args.workers),
         "--worker-class",
-        "sync",
+        "gthread" if args.threads > 1 else "sync",
+        "--threads",
+        str(args.threads),
         "--bind",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -251,7 +258,8 @@ def main() -> None:
         stop_server(server)
 
     print(
-        f"POST throughput, gunicorn {args.workers} sync workers, {args.clients} clients,"
+        f"POST throughput, gunicorn {args.workers} {'gthread' if args.threads > 1 else 'sync'}"
+        f" workers x {args.threads} threads, {args.clients} clients,"
         f" {args.seconds:.0f} s per endpoint in {args.rounds} alternating rounds,"
         f" {os.cpu_count()} CPUs, PostgreSQL {args.database_url.rsplit('/', 1)[1]}"
         + (", Idempotency-Key on" if args.idempotency else "")

@@ -7,6 +7,7 @@ the tray, or it becomes a case at once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -115,14 +116,17 @@ def _create(
     return inquiry
 
 
-def _apply_rule(org: Organization, inquiry: Inquiry, actor: User | None) -> Inquiry:
-    if creates_case_at_once(org, inquiry.channel):
+def _apply_rule(
+    org: Organization, inquiry: Inquiry, actor: User | None, at_once: bool | None = None
+) -> Inquiry:
+    if at_once is None:
+        at_once = creates_case_at_once(org, inquiry.channel)
+    if at_once:
         inquiries_convert_by_rules(org=org, actor=actor, ids=[inquiry.pk], bulk=False)
         inquiry.refresh_from_db()
     return inquiry
 
 
-@transaction.atomic
 def inquiry_receive(
     *,
     org: Organization,
@@ -150,7 +154,13 @@ def inquiry_receive(
     `inquiry.case` set.
     """
     channel_group_for(channel)
-    with files_removed_on_error() as written:
+    attachments = list(attachments)
+    at_once = creates_case_at_once(org, channel)
+    # The common case (no files, the inquiry waits in the tray) is one INSERT: atomic on its
+    # own, so it skips the BEGIN/COMMIT round trips. Files or an immediate case need a
+    # transaction so that nothing is left half-done.
+    guard = transaction.atomic() if attachments or at_once else contextlib.nullcontext()
+    with guard, files_removed_on_error() as written:
         inquiry = _create(
             org=org,
             channel=channel,
@@ -172,7 +182,7 @@ def inquiry_receive(
             registered_by=actor if channel == Channel.PHONE else None,
             written=written,
         )
-        return _apply_rule(org, inquiry, actor)
+        return _apply_rule(org, inquiry, actor, at_once)
 
 
 @transaction.atomic
