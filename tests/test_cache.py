@@ -1,0 +1,14 @@
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+
+
+def test_redis_cache_reuses_one_client_per_pool_and_still_stores_values():
+    cache.set("cache-test-key", {"a": 1}, timeout=30)
+    first = cache._cache.get_client(write=True)
+    assert cache.get("cache-test-key") == {"a": 1}
+    assert cache._cache.get_client(write=True) is first
+    cache.delete("cache-test-key")
+    assert cache.get("cache-test-key") is None
