@@ -20,7 +20,7 @@ from cases.selectors.lists import (
     inbox_counts,
     inbox_page,
 )
-from cases.views.lists_table import optional_url, query_url, table_context
+from cases.views.lists_table import optional_url, query_url, rows_html, table_context
 from customers.models import Customer
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
 from properties.models import Property
@@ -90,6 +90,7 @@ def render_inbox(
         "list_kind": "inbox",
         "htmx": _is_htmx(request),
     }
+    context["rows_html"] = rows_html(page.rows, selectable=True, checked=context["checked"])
     if _is_htmx(request):
         template = (
             "cases/_inbox_body.html"
@@ -150,5 +151,8 @@ def render_case_list(
         "customer_autocomplete_url": optional_url("customers:customer_autocomplete", org.slug),
         "property_autocomplete_url": optional_url("properties:property_autocomplete", org.slug),
     }
+    context["rows_html"] = rows_html(
+        page.rows, selectable=bool(context["bulk_form"]), checked=context["checked"]
+    )
     template = "cases/_results.html" if fragment or _is_htmx(request) else "cases/list.html"
     return render(request, template, context, status=status)

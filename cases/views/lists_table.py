@@ -7,11 +7,15 @@ htmx fetches the fragment again and the plain `href` opens the full case list.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +97,58 @@ def present_rows(rows: list, org_slug: str) -> None:
         place = " ".join(p for p in (case.property_postcode, case.property_city) if p)
         case.property_label = ", ".join(p for p in (case.property_address, place) if p)
         case.assignee_name = case.assignee_full_name or case.assignee_email or ""
+
+
+def _e(value) -> str:
+    """conditional_escape without the lazy-string wrapper (called hundreds of times a page)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def rows_html(rows: list, *, selectable: bool, checked: Collection[int]) -> SafeString:
+    """The table body's <tr>s for `rows` (after present_rows): the markup the cases/_rows.html
+    template had, built in Python, as a template costs ~0.3 ms a row and the inbox shows 50."""
+    overdue_text = gettext("Overdue")  # as {% translate %}: the translation is not escaped
+    out = []
+    for case in rows:
+        href = _e(case.href)
+        select = ""
+        if selectable:
+            mark = " checked" if case.pk in checked else ""
+            select = (
+                f'<td class="select-col"><input type="checkbox" name="ids" '
+                f'value="{_e(localize(case.pk))}" aria-label="{_e(case.select_label)}"{mark}></td>'
+            )
+        category = (
+            f'<br><span class="muted">{_e(case.category_name)}</span>' if case.category_name else ""
+        )
+        if case.deadline:
+            overdue = f' <span class="overdue-label">{overdue_text}</span>' if case.overdue else ""
+            deadline = (
+                f'<time datetime="{_e(case.deadline_iso)}">{_e(case.deadline_label)}</time>'
+                f"{overdue}"
+            )
+        else:
+            deadline = "—"
+        row_class = ' class="overdue"' if case.overdue else ""
+        out.append(
+            f"\n<tr{row_class}>\n"
+            f"  {select}\n"
+            f'  <td><a href="{href}">#{_e(localize(case.number))}</a></td>\n'
+            f'  <td><a href="{href}">{_e(case.title)}</a>{category}</td>\n'
+            f"  <td>{_e(case.customer_name or '—')}</td>\n"
+            f"  <td>{_e(case.property_label or '—')}</td>\n"
+            f'  <td><span class="pill status-{_e(case.status)}">'
+            f"{_e(case.status_label)}</span></td>\n"
+            f'  <td><span class="pill priority-{_e(case.priority)}">'
+            f"{_e(case.priority_label)}</span></td>\n"
+            f"  <td>{_e(case.assignee_name or '—')}</td>\n"
+            f"  <td>{deadline}</td>\n"
+            f'  <td><time datetime="{_e(case.created_iso)}">{_e(case.created_label)}</time></td>\n'
+            f"</tr>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
 
 
 def table_context(
