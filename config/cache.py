@@ -28,3 +28,26 @@ class SaksflytRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def incr_with_expiry(self, key: str, timeout: int) -> int:
+        """Add one to the counter at `key` (created at 0) and let it expire `timeout` seconds
+        after it was created: one round trip (INCR + EXPIRE NX in a pipeline)."""
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, timeout, nx=True)
+        count, _set = pipe.execute()
+        return int(count)
+
+
+def incr_with_expiry(cache, key: str, timeout: int) -> int:
+    """A counter that starts at 1 and expires `timeout` seconds after its first increment, on
+    any cache backend (one round trip on Redis)."""
+    if isinstance(cache, SaksflytRedisCache):
+        return cache.incr_with_expiry(key, timeout)
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        return 1

@@ -16,6 +16,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.cache import incr_with_expiry
 from organizations.models import ApiKey
 from organizations.services_api_keys import api_key_for_secret, api_key_touch
 
@@ -60,7 +61,13 @@ class HasApiKey(BasePermission):
 
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
-    """settings.API_RATE_LIMIT requests per API key, counted in the shared cache (Redis)."""
+    """settings.API_RATE_LIMIT requests per API key, counted in the shared cache (Redis).
+
+    A fixed window counted with one INCR, instead of DRF's sliding window, which reads and
+    rewrites a pickled list of every request's time on each call (two round trips and the
+    list's size in bytes). The price: a burst straddling two windows may reach twice the rate
+    for a moment.
+    """
 
     scope = "api_key"
 
@@ -73,3 +80,18 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if not isinstance(request.auth, ApiKey):
             return None  # views that need no key (the schema) are not counted
         return f"throttle:api_key:{request.auth.pk}"
+
+    def allow_request(self, request, view):
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        count = incr_with_expiry(self.cache, f"{key}:{window}", int(self.duration) + 1)
+        if count <= self.num_requests:
+            return True
+        self.wait_seconds = (window + 1) * self.duration - now
+        return False
+
+    def wait(self):
+        return max(getattr(self, "wait_seconds", self.duration), 1)
