@@ -15,6 +15,7 @@ from notifications.models import Notification
 from tests.cases.lists_support import rich_cases
 from tests.factories.cases import TagFactory, make_case
 from tests.factories.organizations import MembershipFactory, UserFactory
+from tests.markers import BATCHED_WRITES, postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +177,7 @@ def test_tag_of_another_organization_is_refused(tenant, other_tenant):
         {"status": "waiting", "priority": "low", "assignee": "admin", "add_tag": "tag"},
     ],
 )
+@postgresql_only(BATCHED_WRITES)
 def test_bulk_change_costs_the_same_queries_for_1_and_50_cases(tenant, changes):
     org, me = tenant.org, tenant.caseworker
     tag = TagFactory(organization=org)

@@ -18,6 +18,7 @@ from inquiries.api.idempotency import idempotency_keys_purge
 from inquiries.models import ApiIdempotencyKey, Inquiry
 from organizations.services_api_keys import api_key_create
 from tests.inquiries.conftest import png_bytes
+from tests.markers import ROW_LOCKS, postgresql_only
 
 URL = "/api/v1/inquiries/"
 BODY = {"name": "Kari", "email": "kari@example.com", "message": "The door sticks."}
@@ -140,6 +141,7 @@ def test_losing_the_race_replays_the_winners_answer(tenant, secret, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only(ROW_LOCKS)
 def test_concurrent_duplicates_create_one_inquiry(tenant, secret):
     barrier = threading.Barrier(4)
     results = []

@@ -15,6 +15,7 @@ from inquiries.services.files import generated_name
 from inquiries.services.rules import bulk_category_set
 from tests.factories.organizations import TeamFactory
 from tests.inquiries.conftest import bulk_inquiries, make_customer, png_bytes, set_rule
+from tests.markers import BATCHED_WRITES, postgresql_only
 
 
 def test_bulk_conversion_assigns_the_warranty_claim_category(tenant, categories, make_inquiry):
@@ -135,6 +136,7 @@ def _convert_counting(tenant, inquiries):
     return cases, len(queries)
 
 
+@postgresql_only(BATCHED_WRITES)
 def test_bulk_conversion_of_1000_runs_as_many_queries_as_of_10(tenant, staff, categories):
     team = TeamFactory(organization=tenant.org)
     set_rule(

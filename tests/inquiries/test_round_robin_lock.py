@@ -11,9 +11,11 @@ from inquiries.models import Channel
 from inquiries.services.intake import inquiry_receive
 from inquiries.services.rules import assignees_take, intake_rules_locked, rotation_save
 from tests.inquiries.conftest import set_rule
+from tests.markers import ROW_LOCKS, postgresql_only
 
 
 @pytest.mark.django_db(transaction=True)
+@postgresql_only(ROW_LOCKS)
 def test_an_intake_waits_for_a_rotation_in_progress_and_takes_the_next_person(tenant, staff):
     set_rule(tenant.org, Channel.API, create_case_immediately=True, assignees=staff[:2])
     locked, release = threading.Event(), threading.Event()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from notifications.context_processors import bell
 from notifications.models import Notification
 from notifications.services import notification_create_many
+from tests.markers import postgresql_only
 
 BELL_URL = "/{slug}/notifications/"
 
@@ -44,6 +45,7 @@ def test_context_processor_costs_nothing_outside_an_organization(tenant, django_
         assert bell(request) == {}
 
 
+@postgresql_only("reads a PostgreSQL query plan")
 def test_unread_count_query_is_answered_from_an_index(tenant):
     request = RequestFactory().get("/")
     request.org, request.user = tenant.org, tenant.caseworker
