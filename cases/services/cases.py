@@ -285,6 +285,8 @@ def case_change(
         )
     if update_fields:
         case.save(update_fields=sorted(set(update_fields)) + ["updated_at"])
+    elif events:  # only teams or containers changed: still a change integrations must see
+        case.save(update_fields=["updated_at"])
     if event_data:
         for event in events:
             event.data = {**event.data, **event_data}
@@ -313,6 +315,9 @@ def status_side_effects(case: Case, old: str, new: str, now) -> list[str]:
         case.resolved_at = None
         case.closed_at = None
         fields += ["resolved_at", "closed_at"]
+    elif old == Case.Status.CLOSED and new != Case.Status.CLOSED and case.closed_at is not None:
+        case.closed_at = None  # closed -> resolved: no longer closed
+        fields.append("closed_at")
     return fields
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 
-from cases.models import CaseCounter
+from cases.models import Case, CaseCounter
 from organizations.models import Organization
 
 
@@ -21,7 +21,12 @@ def case_numbers_reserve(org: Organization, count: int = 1) -> range:
         last_number=F("last_number") + count
     )
     if not updated:
-        CaseCounter.objects.bulk_create([CaseCounter(organization=org)], ignore_conflicts=True)
+        # First case of the organization, or cases imported without the counter: start after
+        # the highest number in use.
+        highest = Case.objects.filter(organization=org).aggregate(n=Max("number"))["n"] or 0
+        CaseCounter.objects.bulk_create(
+            [CaseCounter(organization=org, last_number=highest)], ignore_conflicts=True
+        )
         CaseCounter.objects.filter(organization=org).update(last_number=F("last_number") + count)
     last = CaseCounter.objects.filter(organization=org).values_list("last_number", flat=True).get()
     return range(last - count + 1, last + 1)

@@ -70,6 +70,7 @@ def tag_names(tags: Iterable[Tag]) -> str:
 
 def _tags_set(org, actor, case: Case, old: list[Tag], new: list[Tag]) -> CaseEvent:
     case.tags.set(new)
+    case.save(update_fields=["updated_at"])
     return event_record(
         case=case,
         actor=actor,
