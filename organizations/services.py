@@ -17,6 +17,13 @@ from django.utils.translation import gettext as _
 from organizations.models import Membership, Organization, Team, User
 
 
+def _check_org(org: Organization, *objects) -> None:
+    """Services trust no caller: an object of another organization is refused here too."""
+    for obj in objects:
+        if obj is not None and obj.organization_id != org.pk:
+            raise ValidationError(_("That belongs to another organization."))
+
+
 def _last_admin_guard(org: Organization, membership: Membership) -> None:
     others = (
         Membership.objects.filter(organization=org, role=Membership.Role.ADMIN, is_active=True)
@@ -80,6 +87,7 @@ def _send_invitation(*, org, actor, user, needs_password: bool, site_url: str) -
 def member_change_role(
     *, org: Organization, actor: User, membership: Membership, role: str
 ) -> None:
+    _check_org(org, membership)
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown role."))
     if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
@@ -92,6 +100,7 @@ def member_change_role(
 def member_set_active(
     *, org: Organization, actor: User, membership: Membership, active: bool
 ) -> None:
+    _check_org(org, membership)
     if not active and membership.role == Membership.Role.ADMIN:
         _last_admin_guard(org, membership)
     membership.is_active = active
@@ -115,6 +124,7 @@ def _check_members(org: Organization, members: Iterable[User]) -> list[User]:
 def team_save(
     *, org: Organization, actor: User, name: str, members: Iterable[User], team: Team | None = None
 ) -> Team:
+    _check_org(org, team)
     name = name.strip()
     if not name:
         raise ValidationError(_("A team needs a name."))
@@ -135,6 +145,7 @@ def team_save(
 
 @transaction.atomic
 def team_delete(*, org: Organization, actor: User, team: Team) -> None:
+    _check_org(org, team)
     team.delete()
 
 

@@ -41,8 +41,17 @@ def _cache_key(hashed_key: str) -> str:
     return f"apikey:{hashed_key}"
 
 
+# Cached in place of a revoked key, so that a request which read the key from the database
+# just before the revoke committed cannot put it back into the cache (it only `add`s).
+_REVOKED = "revoked"
+
+
 def _forget(api_key: ApiKey) -> None:
     cache.delete(_cache_key(api_key.hashed_key))
+
+
+def _mark_revoked(api_key: ApiKey) -> None:
+    cache.set(_cache_key(api_key.hashed_key), _REVOKED, AUTH_CACHE_SECONDS)
 
 
 def _new_secret() -> str:
@@ -84,9 +93,10 @@ def api_key_revoke(*, org: Organization, actor: User | None, api_key: ApiKey) ->
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-        # Now, and again after commit in case a request cached the key in between.
-        _forget(api_key)
-        transaction.on_commit(lambda: _forget(api_key))
+        # Now, and again after commit; a marker rather than a deletion, so a request that read
+        # the key before the commit cannot cache it again (see api_key_for_secret).
+        _mark_revoked(api_key)
+        transaction.on_commit(lambda: _mark_revoked(api_key))
         logger.info("API key %s revoked in %s by %s", api_key.prefix, org.slug, actor)
     return api_key
 
@@ -102,6 +112,8 @@ def api_key_for_secret(raw: str) -> ApiKey | None:
         return None
     hashed = hash_key(raw)
     api_key = cache.get(_cache_key(hashed))
+    if api_key == _REVOKED:
+        return None
     if api_key is None:
         api_key = (
             ApiKey.objects.select_related("organization")
@@ -109,7 +121,7 @@ def api_key_for_secret(raw: str) -> ApiKey | None:
             .first()
         )
         if api_key is not None:
-            cache.set(_cache_key(hashed), api_key, AUTH_CACHE_SECONDS)
+            cache.add(_cache_key(hashed), api_key, AUTH_CACHE_SECONDS)
     return api_key
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -64,8 +65,10 @@ def _page(request, form: ApiKeyForm, *, new_key: ApiKey | None = None, secret: s
         "docs_url": reverse("api:docs"),
         "schema_url": reverse("api:schema"),
         "webform_url": form_url,
+        # Text for the admin to copy: its attribute values escaped (an organization name may
+        # hold quotes); a plain str, so the template escapes the whole of it for display.
         "iframe_example": (
-            f'<iframe src="{form_url}" title="{request.org.name}" '
+            f'<iframe src="{escape(form_url)}" title="{escape(request.org.name)}" '
             'style="width:100%;min-height:60rem;border:0"></iframe>'
         ),
     }

@@ -187,3 +187,35 @@ def test_create_api_key_command_prints_a_working_key(tenant):
 def test_create_api_key_command_refuses_an_unknown_organization(db):
     with pytest.raises(CommandError):
         call_command("create_api_key", org="nope", name="X", stdout=io.StringIO())
+
+
+def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db):
+    from django.core.cache import cache
+
+    from organizations.services_api_keys import (
+        _cache_key,
+        api_key_create,
+        api_key_for_secret,
+        api_key_revoke,
+    )
+    from tests.factories.organizations import OrganizationFactory
+
+    org = OrganizationFactory(slug="revoke-race")
+    api_key, secret = api_key_create(org=org, actor=None, name="shop")
+    stale = api_key_for_secret(secret)  # read before the revoke
+
+    api_key_revoke(org=org, actor=None, api_key=api_key)
+    cache.add(_cache_key(api_key.hashed_key), stale, 30)  # what the slow request would do
+
+    assert api_key_for_secret(secret) is None
+
+
+def test_iframe_snippet_escapes_the_organization_name(tenant):
+    tenant.org.name = 'Bolig "Nord" AS'
+    tenant.org.save(update_fields=["name"])
+    client = tenant.client_for(tenant.admin)
+
+    body = client.get(f"/{tenant.org.slug}/settings/api-keys/").content.decode()
+
+    # Shown as text to copy: the snippet's own escaping (&quot;) escaped once more for the page.
+    assert "title=&quot;Bolig &amp;quot;Nord&amp;quot; AS&quot;" in body
