@@ -73,7 +73,3 @@ def staff_choices(org: Organization) -> QuerySet[User]:
         memberships__is_active=True,
         memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
     ).order_by("full_name", "email")
-
-
-def unprocessed_count(org: Organization) -> int:
-    return Inquiry.objects.filter(organization=org, status=Inquiry.Status.NEW).count()

@@ -182,12 +182,6 @@ def case_tasks(org: Organization, case: Case) -> list[Task]:
     )
 
 
-def case_task_get(org: Organization, case: Case, task_id: int) -> Task:
-    return get_for_org_or_404(
-        Task.objects.select_related("case", "assignee", "supplier"), org, case=case, pk=task_id
-    )
-
-
 @dataclass
 class TimeSummary:
     entries: list[TimeEntry] = field(default_factory=list)

@@ -156,11 +156,6 @@ def task_is_overdue(task: Task) -> bool:
     return bool(task.due_date and not task.is_done and task.due_date < timezone.localdate())
 
 
-@register.filter
-def as_list(obj) -> list:
-    return [obj] if obj else []
-
-
 # --- The whole timeline in one pass -----------------------------------------------------------
 # The case page shows hundreds of events. Rendering cases/detail/_event.html once per event
 # (an include, a dozen variable lookups, date filters and translations each) made the history

@@ -76,7 +76,8 @@ def content_disposition(disposition: str, filename: str) -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _serve(file, content_type: str, disposition: str, filename: str) -> FileResponse:
+def serve_file(file, content_type: str, disposition: str, filename: str) -> FileResponse:
+    """A stored upload, safe to open in the browser: 404 when the file is gone."""
     try:
         handle = file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
@@ -97,7 +98,7 @@ def attachment_download(request, number: int, attachment_id: int):
         request.org, request.user, request.membership, number=number, attachment_id=attachment_id
     )
     inline = attachment.content_type in INLINE_TYPES and not request.GET.get("download")
-    return _serve(
+    return serve_file(
         attachment.file,
         attachment.content_type,
         "inline" if inline else "attachment",
@@ -114,4 +115,4 @@ def attachment_thumbnail(request, number: int, attachment_id: int):
     if not attachment.thumbnail:
         raise Http404
     content_type = "image/png" if attachment.thumbnail.name.endswith(".png") else "image/jpeg"
-    return _serve(attachment.thumbnail, content_type, "inline", attachment.original_name)
+    return serve_file(attachment.thumbnail, content_type, "inline", attachment.original_name)

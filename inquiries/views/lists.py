@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.services.attachments import INLINE_TYPES
+from cases.views.attachments import serve_file
 from inquiries import selectors
 from inquiries.forms.lists import InquiryBulkForm, InquiryFilterForm
 from inquiries.models import InquiryAttachment
@@ -122,14 +124,10 @@ def inquiry_attachment(request: HttpRequest, inquiry_id: int, attachment_id: int
     attachment = get_for_org_or_404(
         InquiryAttachment, request.org, pk=attachment_id, inquiry_id=inquiry_id
     )
-    inline = attachment.content_type.startswith("image/") or attachment.content_type == (
-        "application/pdf"
+    inline = attachment.content_type in INLINE_TYPES and not request.GET.get("download")
+    return serve_file(
+        attachment.file,
+        attachment.content_type,
+        "inline" if inline else "attachment",
+        attachment.original_name,
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
