@@ -10,6 +10,7 @@ from notifications.models import Notification
 from notifications.selectors import recent_for_user
 from notifications.services import notification_mark_read
 from organizations.scoping import ALL_ROLES, get_for_org_or_404, org_view
+from organizations.web import is_htmx
 
 LIST_LIMIT = 20
 
@@ -18,11 +19,7 @@ LIST_LIMIT = 20
 @org_view(roles=ALL_ROLES)
 def notification_list(request):
     notifications = list(recent_for_user(request.org, request.user, limit=LIST_LIMIT))
-    template = (
-        "notifications/_bell_list.html"
-        if request.headers.get("HX-Request") == "true"
-        else "notifications/list.html"
-    )
+    template = "notifications/_bell_list.html" if is_htmx(request) else "notifications/list.html"
     return render(request, template, {"notifications": notifications})
 
 
@@ -46,6 +43,6 @@ def notification_open(request, notification_id: int):
 @org_view(roles=ALL_ROLES)
 def notification_read_all(request):
     notification_mark_read(org=request.org, user=request.user)
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "includes/bell_slot.html", {"bell_open": True})
     return redirect("notifications:list", org_slug=request.org.slug)

@@ -169,7 +169,7 @@ def task_is_overdue(task: Task) -> bool:
 _MINUTE_FORMAT_CHARS = set("aAbdDEfFgGhHijlLmMnNPStwWyYz")
 
 
-def _e(value) -> str:
+def esc(value) -> str:
     """conditional_escape without the lazy-string wrapper (called thousands of times a page)."""
     if hasattr(value, "__html__"):
         return value.__html__()
@@ -178,7 +178,7 @@ def _e(value) -> str:
 
 def _br(text: str) -> str:
     """The `linebreaksbr` filter (escaped)."""
-    return _e(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+    return esc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 class _DateLabels:
@@ -204,7 +204,7 @@ class _DateLabels:
 class _TimelineRenderer:
     def __init__(self, context) -> None:
         self.context = context
-        self.system = _e(_("System"))
+        self.system = esc(_("System"))
         self.internal_note = _("Internal note")  # as {% translate %}: not escaped
         self.due = _("due")
         self.for_who = _("For %(who)s")  # as {% blocktranslate %}: only the values escaped
@@ -242,11 +242,11 @@ class _TimelineRenderer:
             task = event.task
             parts = []
             if task.assignee:
-                parts.append(self.for_who % {"who": _e(task.assignee)})
+                parts.append(self.for_who % {"who": esc(task.assignee)})
             elif task.supplier:
-                parts.append(self.for_supplier % {"who": _e(task.supplier)})
+                parts.append(self.for_supplier % {"who": esc(task.supplier)})
             if task.due_date:
-                parts.append(f" · {self.due} {_e(self.date_label(task.due_date))}")
+                parts.append(f" · {self.due} {esc(self.date_label(task.due_date))}")
             if task.description:
                 parts.append(f"<p>{_br(task.description)}</p>")
             return f'<div class="event-detail">{"".join(parts)}</div>'
@@ -257,8 +257,8 @@ class _TimelineRenderer:
             return f'<div class="event-detail">{self.files([event.attachment])}</div>'
         if kind == Kind.TIME and event.time_entry:
             entry = event.time_entry
-            note = f" · {_e(entry.note)}" if entry.note else ""
-            return f'<div class="event-detail muted">{_e(self.date_label(entry.date))}{note}</div>'
+            note = f" · {esc(entry.note)}" if entry.note else ""
+            return f'<div class="event-detail muted">{esc(self.date_label(entry.date))}{note}</div>'
         long = long_value(event)
         if long:
             return f'<div class="event-detail"><p>{_br(long)}</p></div>'
@@ -266,14 +266,14 @@ class _TimelineRenderer:
 
     def event(self, event: CaseEvent) -> str:
         created = timezone.localtime(event.created_at)
-        actor = _e(event.actor) if event.actor else self.system
+        actor = esc(event.actor) if event.actor else self.system
         return (
-            f'<li class="event event-{_e(event.kind)}" id="event-{event.pk}">\n'
+            f'<li class="event event-{esc(event.kind)}" id="event-{event.pk}">\n'
             f'  <div class="event-line">\n'
             f'    <span class="event-actor">{actor}</span>\n'
             f"    {event_summary(event)}\n"
             f'    <time class="event-time muted" datetime="{created.isoformat()}">'
-            f"{_e(self.datetime_label(created))}</time>\n"
+            f"{esc(self.datetime_label(created))}</time>\n"
             f"  </div>\n  {self.detail(event)}\n</li>"
         )
 

@@ -23,13 +23,10 @@ from cases.selectors.lists import (
 from cases.views.lists_table import optional_url, query_url, rows_html, table_context
 from customers.models import Customer
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from organizations.web import is_htmx
 from properties.models import Property
 
 INBOX_BODY_ID = "inbox-body"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 @org_view(roles=STAFF_ROLES)
@@ -88,10 +85,10 @@ def render_inbox(
         "notice": notice,
         "swap_target": f"#{INBOX_BODY_ID}",
         "list_kind": "inbox",
-        "htmx": _is_htmx(request),
+        "htmx": is_htmx(request),
     }
     context["rows_html"] = rows_html(page.rows, selectable=True, checked=context["checked"])
-    if _is_htmx(request):
+    if is_htmx(request):
         template = (
             "cases/_inbox_body.html"
             if request.headers.get("HX-Target") == INBOX_BODY_ID
@@ -146,13 +143,13 @@ def render_case_list(
         "notice": notice,
         "swap_target": "closest .case-results",
         "list_kind": "list",
-        "htmx": _is_htmx(request),
-        "oob_sort": params.get("sort", "") if _is_htmx(request) and not fragment else None,
+        "htmx": is_htmx(request),
+        "oob_sort": params.get("sort", "") if is_htmx(request) and not fragment else None,
         "customer_autocomplete_url": optional_url("customers:customer_autocomplete", org.slug),
         "property_autocomplete_url": optional_url("properties:property_autocomplete", org.slug),
     }
     context["rows_html"] = rows_html(
         page.rows, selectable=bool(context["bulk_form"]), checked=context["checked"]
     )
-    template = "cases/_results.html" if fragment or _is_htmx(request) else "cases/list.html"
+    template = "cases/_results.html" if fragment or is_htmx(request) else "cases/list.html"
     return render(request, template, context, status=status)

@@ -20,7 +20,7 @@ from cases.services.bulk import BulkResult, cases_bulk_change, parse_ids
 from cases.services.tags import tag_get_or_create
 from cases.views.lists import render_case_list, render_inbox
 from organizations.scoping import STAFF_ROLES, org_view
-from organizations.web import add_service_errors
+from organizations.web import add_service_errors, is_htmx
 
 RETURN_VIEWS = {"inbox": render_inbox, "case_list": render_case_list}
 
@@ -68,7 +68,7 @@ def case_bulk(request: HttpRequest) -> HttpResponse:
     org = request.org
     name, url, params = _return_to(request)
     render_back = RETURN_VIEWS[name]
-    htmx = bool(request.headers.get("HX-Request"))
+    htmx = is_htmx(request)
     ids = parse_ids(request.POST.getlist("ids"))
     form = BulkActionForm(request.POST, choices=ListChoices(org))
     if form.is_valid() and not ids:

@@ -20,6 +20,7 @@ from inquiries.services.convert import inquiry_convert_many
 from inquiries.services.lifecycle import RESTORE_DAYS, inquiry_delete_many, inquiry_restore_many
 from inquiries.views.common import new_case_url
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
+from organizations.web import is_htmx
 
 PAGE_SIZE = 50
 
@@ -113,7 +114,7 @@ def inquiry_preview(request: HttpRequest, inquiry_id: int) -> HttpResponse:
         "inquiry": inquiry,
         "pending": selectors.pending_notifications(inquiry),
     }
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(request, "inquiries/_preview.html", context)
     return render(request, "inquiries/detail.html", context)
 
