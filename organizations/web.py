@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 
 def add_service_errors(
@@ -26,3 +31,28 @@ def is_htmx(request: HttpRequest) -> bool:
 
 def search_query(request: HttpRequest) -> str:
     return (request.GET.get("q") or "").strip()[:200]
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    save: Callable[[], Any],
+    saved_message: str,
+    success_url: Callable[[Any], str],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The create/edit page: on a valid POST call `save` (a service call returning the saved
+    object) and go to `success_url(obj)`; a service's ValidationError lands on the form, which
+    is shown again with everything typed (400 for htmx, so it swaps in place)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save()
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, saved_message)
+            return redirect(success_url(obj))
+    status = 400 if request.method == "POST" and is_htmx(request) else 200
+    return render(request, template, {"form": form, **context}, status=status)

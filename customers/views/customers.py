@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers import selectors, services
@@ -13,7 +12,7 @@ from customers.forms import CustomerForm
 from customers.models import Customer
 from customers.views.contact_roles import contact_roles_section
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import add_service_errors, is_htmx, search_query
+from organizations.web import form_page, search_query
 
 
 @org_view(roles=STAFF_ROLES)
@@ -37,27 +36,27 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 def _save(request: HttpRequest, customer: Customer | None) -> HttpResponse:
     initial = CustomerForm.initial_from(customer) if customer else None
     form = CustomerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if customer is None:
-                customer = services.customer_create(
-                    org=request.org, actor=request.user, **form.cleaned_data
-                )
-                messages.success(request, _("Customer created."))
-            else:
-                services.customer_update(
-                    org=request.org, actor=request.user, customer=customer, **form.cleaned_data
-                )
-                messages.success(request, _("Customer saved."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(
-                "customers:customer_detail", org_slug=request.org.slug, customer_id=customer.pk
+
+    def save() -> Customer:
+        if customer is None:
+            return services.customer_create(
+                org=request.org, actor=request.user, **form.cleaned_data
             )
-    status = 400 if request.method == "POST" and is_htmx(request) else 200
-    return render(
-        request, "customers/customer_form.html", {"form": form, "customer": customer}, status=status
+        services.customer_update(
+            org=request.org, actor=request.user, customer=customer, **form.cleaned_data
+        )
+        return customer
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        saved_message=_("Customer created.") if customer is None else _("Customer saved."),
+        success_url=lambda saved: reverse(
+            "customers:customer_detail", args=[request.org.slug, saved.pk]
+        ),
+        template="customers/customer_form.html",
+        context={"customer": customer},
     )
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers import services
@@ -13,7 +12,7 @@ from customers.forms import SupplierForm
 from customers.models import Supplier
 from customers.selectors import supplier_page, supplier_search
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import add_service_errors, is_htmx, search_query
+from organizations.web import form_page, search_query
 
 
 @org_view(roles=STAFF_ROLES)
@@ -35,27 +34,25 @@ def _save(request: HttpRequest, supplier: Supplier | None) -> HttpResponse:
     form = SupplierForm(
         request.POST or None, initial=initial, org=request.org, can_pick_users=can_pick_users
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Supplier:
         data = dict(form.cleaned_data)
-        try:
-            if supplier is None:
-                supplier = services.supplier_create(org=request.org, actor=request.user, **data)
-                messages.success(request, _("Supplier created."))
-            else:
-                data.setdefault("users", None)
-                services.supplier_update(
-                    org=request.org, actor=request.user, supplier=supplier, **data
-                )
-                messages.success(request, _("Supplier saved."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(
-                "customers:supplier_detail", org_slug=request.org.slug, supplier_id=supplier.pk
-            )
-    status = 400 if request.method == "POST" and is_htmx(request) else 200
-    return render(
-        request, "customers/supplier_form.html", {"form": form, "supplier": supplier}, status=status
+        if supplier is None:
+            return services.supplier_create(org=request.org, actor=request.user, **data)
+        data.setdefault("users", None)
+        services.supplier_update(org=request.org, actor=request.user, supplier=supplier, **data)
+        return supplier
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        saved_message=_("Supplier created.") if supplier is None else _("Supplier saved."),
+        success_url=lambda saved: reverse(
+            "customers:supplier_detail", args=[request.org.slug, saved.pk]
+        ),
+        template="customers/supplier_form.html",
+        context={"supplier": supplier},
     )
 
 

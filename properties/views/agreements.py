@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import add_service_errors, is_htmx
+from organizations.web import form_page
 from properties import services
 from properties.forms import AgreementForm
 from properties.models import Agreement
@@ -25,29 +23,28 @@ def _save(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:
             "currency": services.default_currency(request.org),
         }
     form = AgreementForm(request.POST or None, initial=initial, org=request.org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if agreement is None:
-                agreement = services.agreement_create(
-                    org=request.org, actor=request.user, **form.cleaned_data
-                )
-                messages.success(request, _("Agreement created."))
-            else:
-                services.agreement_update(
-                    org=request.org, actor=request.user, agreement=agreement, **form.cleaned_data
-                )
-                messages.success(request, _("Agreement saved."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(
-                "properties:property_detail",
-                org_slug=request.org.slug,
-                property_id=agreement.property_id,
+
+    def save() -> Agreement:
+        if agreement is None:
+            return services.agreement_create(
+                org=request.org, actor=request.user, **form.cleaned_data
             )
-    status = 400 if request.method == "POST" and is_htmx(request) else 200
-    context = {"form": form, "agreement": agreement}
-    return render(request, "properties/agreement_form.html", context, status=status)
+        services.agreement_update(
+            org=request.org, actor=request.user, agreement=agreement, **form.cleaned_data
+        )
+        return agreement
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        saved_message=_("Agreement created.") if agreement is None else _("Agreement saved."),
+        success_url=lambda saved: reverse(
+            "properties:property_detail", args=[request.org.slug, saved.property_id]
+        ),
+        template="properties/agreement_form.html",
+        context={"agreement": agreement},
+    )
 
 
 @org_view(roles=STAFF_ROLES)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organizations.scoping import STAFF_ROLES, for_org, get_for_org_or_404, org_view
-from organizations.web import add_service_errors, is_htmx, search_query
+from organizations.web import form_page, search_query
 from properties import selectors, services
 from properties.forms import ContainerForm
 from properties.models import Container, Property
@@ -39,29 +38,28 @@ def _save(request: HttpRequest, container: Container | None) -> HttpResponse:
     else:
         initial = {"property": request.GET.get("property") or None}
     form = ContainerForm(request.POST or None, initial=initial, org=request.org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if container is None:
-                container = services.container_create(
-                    org=request.org, actor=request.user, **form.cleaned_data
-                )
-                messages.success(request, _("Container created."))
-            else:
-                services.container_update(
-                    org=request.org, actor=request.user, container=container, **form.cleaned_data
-                )
-                messages.success(request, _("Container saved."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(
-                "properties:container_detail",
-                org_slug=request.org.slug,
-                container_pk=container.pk,
+
+    def save() -> Container:
+        if container is None:
+            return services.container_create(
+                org=request.org, actor=request.user, **form.cleaned_data
             )
-    status = 400 if request.method == "POST" and is_htmx(request) else 200
-    context = {"form": form, "container": container}
-    return render(request, "properties/container_form.html", context, status=status)
+        services.container_update(
+            org=request.org, actor=request.user, container=container, **form.cleaned_data
+        )
+        return container
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        saved_message=_("Container created.") if container is None else _("Container saved."),
+        success_url=lambda saved: reverse(
+            "properties:container_detail", args=[request.org.slug, saved.pk]
+        ),
+        template="properties/container_form.html",
+        context={"container": container},
+    )
 
 
 @org_view(roles=STAFF_ROLES)

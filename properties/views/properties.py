@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers.views.contact_roles import contact_roles_section
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import add_service_errors, is_htmx, search_query
+from organizations.web import form_page, search_query
 from properties import selectors, services
 from properties.forms import PropertyForm
 from properties.models import Property
@@ -44,27 +43,27 @@ def _save(request: HttpRequest, prop: Property | None) -> HttpResponse:
     else:
         initial = {"parent": request.GET.get("parent") or None}
     form = PropertyForm(request.POST or None, initial=initial, org=request.org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if prop is None:
-                prop = services.property_create(
-                    org=request.org, actor=request.user, **form.cleaned_data
-                )
-                messages.success(request, _("Property created."))
-            else:
-                services.property_update(
-                    org=request.org, actor=request.user, property=prop, **form.cleaned_data
-                )
-                messages.success(request, _("Property saved."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(
-                "properties:property_detail", org_slug=request.org.slug, property_id=prop.pk
+
+    def save() -> Property:
+        if prop is None:
+            return services.property_create(
+                org=request.org, actor=request.user, **form.cleaned_data
             )
-    status = 400 if request.method == "POST" and is_htmx(request) else 200
-    return render(
-        request, "properties/property_form.html", {"form": form, "property": prop}, status=status
+        services.property_update(
+            org=request.org, actor=request.user, property=prop, **form.cleaned_data
+        )
+        return prop
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        saved_message=_("Property created.") if prop is None else _("Property saved."),
+        success_url=lambda saved: reverse(
+            "properties:property_detail", args=[request.org.slug, saved.pk]
+        ),
+        template="properties/property_form.html",
+        context={"property": prop},
     )
 
 
