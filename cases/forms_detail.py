@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category
-from cases.selectors.detail import staff_users
 from customers.models import Customer, Supplier
 from customers.selectors import customer_label, customer_options
 from organizations.models import Organization, Team, User
 from organizations.scoping import for_org
+from organizations.selectors import staff_members
 from properties.formkit import limit_picker
 from properties.models import Container, Property
 from properties.selectors import property_label, property_options
@@ -119,7 +119,7 @@ class AssigneeForm(CaseFieldForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users(self.org)
+        self.fields["assignee"].queryset = staff_members(self.org)
         self.fields["assignee"].empty_label = _("Nobody")
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from cases.models import NotificationRequest
 from inquiries.models import Inquiry, InquiryAttachment
-from organizations.models import Membership, Organization, User
+from organizations.models import Organization
 
 
 def inquiry_list(
@@ -59,17 +59,3 @@ def pending_notifications(inquiry: Inquiry) -> list[NotificationRequest]:
         for r in inquiry.case.notification_requests.all()
         if r.status == NotificationRequest.Status.PENDING
     ]
-
-
-def staff_choices(org: Organization) -> QuerySet[User]:
-    """Active admins and caseworkers of `org` for pickers, each once.
-
-    One filter() over the membership join: chaining filters on the multi-valued relation would
-    join memberships twice and list people with several organizations once per membership.
-    """
-    return User.objects.filter(
-        is_active=True,
-        memberships__organization=org,
-        memberships__is_active=True,
-        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
-    ).order_by("full_name", "email")

@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseEvent, Note, Tag, Task, TimeEntry
 from customers.models import ContactRole
 from organizations.models import Membership, Organization, User
 from organizations.scoping import get_for_org_or_404
+from organizations.selectors import staff_members
 from properties.models import Agreement, Container, Property
 
 STAFF_ROLE_VALUES = (Membership.Role.ADMIN, Membership.Role.CASEWORKER)
@@ -49,23 +50,13 @@ def case_get(org: Organization, number: int) -> Case:
     return get_for_org_or_404(Case, org, number=number)
 
 
-def staff_users(org: Organization) -> QuerySet[User]:
-    """Active admins and caseworkers of `org`, in one join (role and org on the same membership)."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__organization=org,
-        memberships__is_active=True,
-        memberships__role__in=STAFF_ROLE_VALUES,
-    ).order_by("full_name", "email")
-
-
 def mention_candidates(org: Organization, query: str = "", limit: int = 8) -> list[User]:
     """Staff members whose name or e-mail contains `query`: the people a note can mention.
 
     Supplier users are left out: they cannot open the case page, so a mention would lead them
     nowhere and put internal text in their bell.
     """
-    users = staff_users(org)
+    users = staff_members(org)
     query = query.strip()
     if query:
         users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))

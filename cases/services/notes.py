@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from cases.mentions import mentioned_ids
 from cases.models import Case, CaseEvent, Note
-from cases.selectors.detail import staff_users
 from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
 from cases.services.cases import case_url
 from cases.services.events import event_record
 from notifications.models import Notification
 from notifications.services import notification_create_many
 from organizations.models import Organization, User
+from organizations.selectors import staff_members
 
 NOTE_MAX_LENGTH = 10_000
 
@@ -50,7 +50,7 @@ def note_add(
     with files_removed_on_error() as written, transaction.atomic():
         note = Note.objects.create(organization=org, case=case, author=actor, body=body)
         ids = mentioned_ids(body)
-        mentioned = list(staff_users(org).filter(pk__in=ids)) if ids else []
+        mentioned = list(staff_members(org).filter(pk__in=ids)) if ids else []
         if mentioned:
             note.mentions.set(mentioned)
         attachments_store(

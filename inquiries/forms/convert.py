@@ -10,7 +10,6 @@ from cases.services.cases import CaseData
 from customers.models import Customer, Supplier
 from inquiries.forms.widgets import DateInput
 from inquiries.models import Channel, Inquiry, InquiryAttachment, IntakeRule
-from inquiries.selectors import staff_choices
 from inquiries.services.matching import (
     NewCustomer,
     case_description,
@@ -22,6 +21,7 @@ from inquiries.services.matching import (
 )
 from inquiries.services.rules import assignee_peek
 from organizations.models import Organization, Team, User
+from organizations.selectors import staff_members
 from properties.models import Property
 
 Request = NotificationRequest
@@ -95,7 +95,7 @@ class InquiryConvertForm(forms.Form):
         super().__init__(*args, **kwargs)
         f = self.fields
         f["category"].queryset = Category.objects.filter(organization=org, is_active=True)
-        f["assignee"].queryset = staff_choices(org)
+        f["assignee"].queryset = staff_members(org)
         f["teams"].queryset = Team.objects.filter(organization=org).order_by("name")
         f["supplier"].queryset = Supplier.objects.filter(organization=org, is_active=True)
         f["customer"].queryset = customer_candidates(org, inquiry)

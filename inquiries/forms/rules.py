@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, Category
 from customers.models import Customer
 from inquiries.models import IntakeRule
-from inquiries.selectors import staff_choices
 from organizations.models import Organization, Team, User
+from organizations.selectors import staff_members
 
 
 def deadline_choices() -> list[tuple[str, str]]:
@@ -92,7 +92,7 @@ class IntakeRuleForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.fields["deadline_days"].choices = deadline_choices()
-        self.fields["assignees"].queryset = staff_choices(org)
+        self.fields["assignees"].queryset = staff_members(org)
         self.fields["teams"].queryset = Team.objects.filter(organization=org).order_by("name")
         self.fields["category"].queryset = Category.objects.filter(organization=org, is_active=True)
         hidden = NOT_PORTAL if rule.channel_group == IntakeRule.ChannelGroup.PORTAL else PORTAL_ONLY

@@ -8,13 +8,14 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Category
 from customers.models import Customer
 from inquiries.models import Channel, IntakeRule
-from organizations.models import Membership, Organization, Team, User
+from organizations.models import Organization, Team, User
+from organizations.selectors import staff_members
 
 Group = IntakeRule.ChannelGroup
 
@@ -84,16 +85,6 @@ def intake_rule_for_group(org: Organization, group: str) -> IntakeRule:
     return rule
 
 
-def _staff_assignees(org: Organization) -> QuerySet[User]:
-    """Users still active staff of `org`, in round-robin order (by id)."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__organization=org,
-        memberships__is_active=True,
-        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
-    ).order_by("id")
-
-
 def intake_rules_locked(org: Organization, groups: Iterable[str]) -> dict[str, IntakeRule]:
     """The rules of `groups`, created if missing, locked FOR UPDATE with their assignees
     (still-active staff only, by id) and teams prefetched. A fixed number of queries."""
@@ -107,7 +98,7 @@ def intake_rules_locked(org: Organization, groups: Iterable[str]) -> dict[str, I
             .filter(organization=org, channel_group__in=groups)
             .select_related("category")
             .prefetch_related(
-                Prefetch("assignees", queryset=_staff_assignees(org)),
+                Prefetch("assignees", queryset=staff_members(org).order_by("id")),
                 Prefetch("teams", queryset=Team.objects.order_by("name")),
             )
             .order_by("pk")
@@ -141,7 +132,7 @@ def assignees_take(rule: IntakeRule, count: int) -> list[User | None]:
 
 def assignee_peek(org: Organization, rule: IntakeRule) -> User | None:
     """Who would get the next case, without moving the rotation (for pre-filled forms)."""
-    people = list(rule.assignees.filter(pk__in=_staff_assignees(org)).order_by("id"))
+    people = list(rule.assignees.filter(pk__in=staff_members(org)).order_by("id"))
     if not people:
         return None
     return people[rule.next_assignee_index % len(people)]
@@ -221,7 +212,7 @@ def intake_rule_update(
     _validate_rule(org, changes)
     if assignees is not None:
         ids = {u.pk for u in assignees}
-        if ids - set(_staff_assignees(org).filter(pk__in=ids).values_list("pk", flat=True)):
+        if ids - set(staff_members(org).filter(pk__in=ids).values_list("pk", flat=True)):
             raise ValidationError(
                 {"assignees": _("Cases can only be given to staff of this organization.")}
             )
