@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.selectors.detail import staff_users
 from customers.models import Supplier
+from organizations.forms import MultipleFileField, MultipleFileInput
 from organizations.models import Organization, User
 from organizations.scoping import for_org
+from organizations.selectors import staff_members
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -30,22 +31,13 @@ def _files_help() -> str:
     ) % {"max": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Zero or more files; content checks happen in the attachment service."""
+class AttachmentField(MultipleFileField):
+    """Files for a case, note or task; checked by content in the attachment service."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", lazy(_files_help, str)())
         super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
 class NoteForm(forms.Form):
@@ -55,7 +47,7 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only your colleagues see internal notes. Type @ to mention someone."),
     )
-    files = MultipleFileField(label=_("Attach files"))
+    files = AttachmentField(label=_("Attach files"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "note")
@@ -69,7 +61,7 @@ class NoteForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label=_("Files"))
+    files = AttachmentField(label=_("Files"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "attach")
@@ -94,12 +86,12 @@ class TaskForm(forms.Form):
         label=_("or supplier"), queryset=Supplier.objects.none(), required=False
     )
     due_date = forms.DateField(label=_("Due"), required=False, widget=DATE_INPUT)
-    files = MultipleFileField(label=_("Attach files"))
+    files = AttachmentField(label=_("Attach files"))
 
     def __init__(self, *args, org: Organization, **kwargs):
         kwargs.setdefault("prefix", "task")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users(org)
+        self.fields["assignee"].queryset = staff_members(org)
         self.fields["assignee"].empty_label = _("Nobody")
         self.fields["supplier"].queryset = for_org(Supplier, org).filter(is_active=True)
         self.fields["supplier"].empty_label = _("No supplier")
@@ -115,7 +107,7 @@ class TaskCompleteForm(forms.Form):
     completion_note = forms.CharField(
         label=_("What was done?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    files = MultipleFileField(label=_("Documentation (photos, reports)"))
+    files = AttachmentField(label=_("Documentation (photos, reports)"))
 
     def __init__(self, *args, task_id: int | None = None, **kwargs):
         kwargs.setdefault("prefix", f"done{task_id}" if task_id else "done")
@@ -157,7 +149,7 @@ class TimeEntryForm(forms.Form):
     def __init__(self, *args, org: Organization, **kwargs):
         kwargs.setdefault("prefix", "time")
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff_users(org)
+        self.fields["user"].queryset = staff_members(org)
         self.fields["date"].initial = timezone.localdate
 
     def clean_duration(self) -> int:

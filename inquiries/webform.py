@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from inquiries.models import Channel
 from inquiries.services.files import MAX_FILES
 from inquiries.services.intake import inquiry_receive
+from organizations.forms import MultipleFileField
 from organizations.models import Organization
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -51,23 +52,6 @@ def _token_ok(org: Organization, token: str) -> bool:
         return payload["org"] == org.pk and TOKEN_MIN_AGE <= age <= TOKEN_MAX_AGE
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return False
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        items = data if isinstance(data, list | tuple) else [data]
-        files = [super(MultipleFileField, self).clean(item, initial) for item in items if item]
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_FILES})
-        return files
 
 
 class WebInquiryForm(forms.Form):
@@ -92,7 +76,7 @@ class WebInquiryForm(forms.Form):
     )
     attachments = MultipleFileField(
         label=gettext_lazy("Pictures or documents"),
-        required=False,
+        max_files=MAX_FILES,
         help_text=gettext_lazy("Images, PDF, office documents or plain text."),
     )
     # The honeypot: hidden from people, filled in by bots.

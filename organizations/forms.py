@@ -55,3 +55,28 @@ class OrganizationSettingsForm(forms.ModelForm):
         model = Organization
         fields = ["name", "default_language", "time_zone", "brand_color", "logo"]
         widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more files in one input. Their content is checked by the service that stores
+    them; here only the count (when `max_files` is given)."""
+
+    def __init__(self, *args, max_files: int | None = None, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        self.max_files = max_files
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else [data]
+        clean_one = super().clean
+        files = [clean_one(item, initial) for item in items if item]
+        if self.max_files is not None and len(files) > self.max_files:
+            raise forms.ValidationError(
+                _("Attach at most %(count)d files.") % {"count": self.max_files}
+            )
+        return files

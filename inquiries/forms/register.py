@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inquiries.forms.widgets import MultipleFileField
+from organizations.forms import MultipleFileField
 from organizations.models import Organization
 from properties.models import Property
 
