@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import ContactRole, Customer, Supplier
 from organizations.models import Membership, Organization, User
+from organizations.scoping import check_same_org
 from properties.models import Property
 
 CUSTOMER_FIELDS = (
@@ -61,11 +62,6 @@ def _check_email(errors: dict[str, str], email: str) -> None:
 def _check_same_org(org: Organization, obj: Any, field: str, errors: dict[str, str]) -> None:
     if obj is not None and obj.organization_id != org.pk:
         errors[field] = _("That belongs to another organization.")
-
-
-def _check_org_of(org: Organization, obj: Any) -> None:
-    if obj.organization_id != org.pk:
-        raise ValidationError(_("That belongs to another organization."))
 
 
 # --- Customers ----------------------------------------------------------------------------
@@ -134,7 +130,7 @@ def customer_update(
     *, org: Organization, actor: User | None, customer: Customer, **changes: Any
 ) -> Customer:
     """Change any of CUSTOMER_FIELDS; fields not passed keep their value."""
-    _check_org_of(org, customer)
+    check_same_org(org, customer)
     unknown = set(changes) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"customer_update got unknown fields: {sorted(unknown)}")
@@ -232,7 +228,7 @@ def supplier_update(
     **changes: Any,
 ) -> Supplier:
     """Change any of SUPPLIER_FIELDS; `users=None` leaves the supplier's users as they are."""
-    _check_org_of(org, supplier)
+    check_same_org(org, supplier)
     unknown = set(changes) - set(SUPPLIER_FIELDS)
     if unknown:
         raise TypeError(f"supplier_update got unknown fields: {sorted(unknown)}")
@@ -333,7 +329,7 @@ def contact_role_update(
     end_date: datetime.date | None,
 ) -> ContactRole:
     """Change the role and period. The customer and the property stay: unlink and add instead."""
-    _check_org_of(org, contact_role)
+    check_same_org(org, contact_role)
     _validate_role(
         org,
         customer=contact_role.customer,
@@ -364,7 +360,7 @@ def contact_role_end(
     owners and residents stay on record. A role that has not started by then never took effect
     and is deleted instead; the function returns None in that case.
     """
-    _check_org_of(org, contact_role)
+    check_same_org(org, contact_role)
     end_date = end_date or timezone.localdate()
     if contact_role.end_date and contact_role.end_date <= end_date:
         raise ValidationError(_("This role has already ended."))

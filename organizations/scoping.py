@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from organizations.models import Membership, Organization
 
@@ -95,3 +96,11 @@ def org_view(roles: Iterable[str] = STAFF_ROLES) -> Callable:
         return wrapped
 
     return decorator
+
+
+def check_same_org(org: Organization, *objects) -> None:
+    """Services trust no caller: any given object of another organization is refused (None is
+    skipped, so optional fields can be passed as they are)."""
+    for obj in objects:
+        if obj is not None and obj.organization_id != org.pk:
+            raise ValidationError(_("That belongs to another organization."))

@@ -15,13 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from organizations.models import Membership, Organization, Team, User
-
-
-def _check_org(org: Organization, *objects) -> None:
-    """Services trust no caller: an object of another organization is refused here too."""
-    for obj in objects:
-        if obj is not None and obj.organization_id != org.pk:
-            raise ValidationError(_("That belongs to another organization."))
+from organizations.scoping import check_same_org
 
 
 def _last_admin_guard(org: Organization, membership: Membership) -> None:
@@ -87,7 +81,7 @@ def _send_invitation(*, org, actor, user, needs_password: bool, site_url: str) -
 def member_change_role(
     *, org: Organization, actor: User, membership: Membership, role: str
 ) -> None:
-    _check_org(org, membership)
+    check_same_org(org, membership)
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown role."))
     if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
@@ -100,7 +94,7 @@ def member_change_role(
 def member_set_active(
     *, org: Organization, actor: User, membership: Membership, active: bool
 ) -> None:
-    _check_org(org, membership)
+    check_same_org(org, membership)
     if not active and membership.role == Membership.Role.ADMIN:
         _last_admin_guard(org, membership)
     membership.is_active = active
@@ -124,7 +118,7 @@ def _check_members(org: Organization, members: Iterable[User]) -> list[User]:
 def team_save(
     *, org: Organization, actor: User, name: str, members: Iterable[User], team: Team | None = None
 ) -> Team:
-    _check_org(org, team)
+    check_same_org(org, team)
     name = name.strip()
     if not name:
         raise ValidationError(_("A team needs a name."))
@@ -145,7 +139,7 @@ def team_save(
 
 @transaction.atomic
 def team_delete(*, org: Organization, actor: User, team: Team) -> None:
-    _check_org(org, team)
+    check_same_org(org, team)
     team.delete()
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, User
+from organizations.scoping import check_same_org
 from properties.models import Agreement, Container, Property
 
 PROPERTY_FIELDS = (
@@ -59,11 +60,6 @@ def _clean_text(values: dict[str, Any]) -> dict[str, Any]:
     return {
         key: value.strip() if isinstance(value, str) else value for key, value in values.items()
     }
-
-
-def _check_org_of(org: Organization, obj: Any) -> None:
-    if obj.organization_id != org.pk:
-        raise ValidationError(_("That belongs to another organization."))
 
 
 def _foreign(org: Organization, obj: Any) -> bool:
@@ -164,7 +160,7 @@ def property_update(
     *, org: Organization, actor: User | None, property: Property, **changes: Any
 ) -> Property:
     """Change any of PROPERTY_FIELDS; a new parent may not be the property or one of its parts."""
-    _check_org_of(org, property)
+    check_same_org(org, property)
     values = _merged(property, PROPERTY_FIELDS, changes, "property_update")
     values = _validate_property(org, values, property)
     _apply(property, PROPERTY_FIELDS, values)
@@ -236,7 +232,7 @@ def container_create(
 def container_update(
     *, org: Organization, actor: User | None, container: Container, **changes: Any
 ) -> Container:
-    _check_org_of(org, container)
+    check_same_org(org, container)
     values = _merged(container, CONTAINER_FIELDS, changes, "container_update")
     values = _validate_container(org, values, container)
     _apply(container, CONTAINER_FIELDS, values)
@@ -306,7 +302,7 @@ def agreement_create(
 def agreement_update(
     *, org: Organization, actor: User | None, agreement: Agreement, **changes: Any
 ) -> Agreement:
-    _check_org_of(org, agreement)
+    check_same_org(org, agreement)
     values = _merged(agreement, AGREEMENT_FIELDS, changes, "agreement_update")
     if values.get("price") is not None:
         values["price"] = Decimal(str(values["price"]))

@@ -19,6 +19,7 @@ from cases.services.numbering import case_numbers_reserve
 from customers.models import Customer, Supplier
 from notifications.models import Notification
 from organizations.models import Membership, Organization, Team, User
+from organizations.scoping import check_same_org
 from properties.models import Container, Property
 
 Kind = CaseEvent.Kind
@@ -54,12 +55,6 @@ def case_url(case: Case) -> str:
     )
 
 
-def _check_org(org: Organization, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.organization_id != org.pk:
-            raise ValidationError(_("That belongs to another organization."))
-
-
 def staff_user_ids(org: Organization, user_ids: Iterable[int]) -> set[int]:
     """Which of `user_ids` are active admins or caseworkers of `org` (one query)."""
     ids = {i for i in user_ids if i is not None}
@@ -83,7 +78,7 @@ def _validate(org: Organization, items: Sequence[CaseData]) -> None:
             raise ValidationError({"priority": _("Unknown priority.")})
         if item.source not in Case.Source.values:
             raise ValidationError({"source": _("Unknown source.")})
-        _check_org(
+        check_same_org(
             org,
             item.category,
             item.customer,
@@ -241,7 +236,7 @@ def case_change(
 
     `event_data` is added to every event's data, e.g. {"api_key": prefix} for API changes.
     """
-    _check_org(org, case)
+    check_same_org(org, case)
     unknown = set(changes) - set(FIELD_KINDS) - {"teams", "containers"}
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -252,7 +247,7 @@ def case_change(
     if "title" in changes and not (changes["title"] or "").strip():
         raise ValidationError({"title": _("A case needs a title.")})
     for name in ("category", "supplier", "customer", "property"):
-        _check_org(org, changes.get(name))
+        check_same_org(org, changes.get(name))
     assignee = changes.get("assignee")
     if assignee is not None and not staff_user_ids(org, [assignee.pk]):
         raise ValidationError(
@@ -323,7 +318,7 @@ def status_side_effects(case: Case, old: str, new: str, now) -> list[str]:
 
 def _change_set(org, actor, case: Case, name: str, kind: str, new_items) -> list[CaseEvent]:
     new_items = list(new_items)
-    _check_org(org, *new_items)
+    check_same_org(org, *new_items)
     manager = getattr(case, name)
     old_items = list(manager.all())
     if {o.pk for o in old_items} == {n.pk for n in new_items}:
