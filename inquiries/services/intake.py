@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services.attachments import files_removed_on_error
+from customers.services import normalize_email
 from inquiries.models import Channel, Inquiry, InquiryAttachment
 from inquiries.services.convert import inquiries_convert_by_rules
 from inquiries.services.files import attachments_check, generated_name
-from inquiries.services.matching import normalize_email, property_resolve
+from inquiries.services.matching import property_resolve
 from inquiries.services.rules import channel_group_for, creates_case_at_once, intake_rule_for
 from organizations.models import Organization, User
 from properties.models import Property

@@ -14,13 +14,10 @@ from django.utils.translation import gettext as _
 
 from cases.models import Category
 from customers.models import Customer
+from customers.services import normalize_email
 from inquiries.models import Inquiry, IntakeRule
 from organizations.models import Organization
 from properties.models import Property
-
-
-def normalize_email(value: str) -> str:
-    return (value or "").strip().lower()
 
 
 def _squash(text: str) -> str:
