@@ -86,16 +86,15 @@ def timed(client, url: str, requests: int, warmup: int) -> tuple[float, float, i
 
 
 def explain(org, user) -> None:
-    """EXPLAIN ANALYZE of the inbox's own queries (page ids, rows, tab counts)."""
+    """EXPLAIN ANALYZE of the inbox's own queries (page ids with tab counts, rows)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases.selectors.lists import inbox_counts, inbox_page
+    from cases.selectors.inbox import inbox_with_counts
 
     with CaptureQueriesContext(connection) as ctx:
-        inbox_page(org, user, "unanswered")
-        inbox_page(org, user, "all")
-        inbox_counts(org, user)
+        inbox_with_counts(org, user, "unanswered")
+        inbox_with_counts(org, user, "all")
     for query in ctx.captured_queries:
         with connection.cursor() as cur:
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])

@@ -111,6 +111,40 @@ class KeysetWindow:
     ordering: list
     backwards: bool
     started_after_cursor: bool
+    # The same window as data, for hand-written SQL (see sql()).
+    position: tuple[Any, int] | None = None
+    walk_descending: bool = False
+    nulls_last: bool = True
+
+    def sql(
+        self, value_sql: str, id_sql: str, adapt: Callable[[Any], Any]
+    ) -> tuple[str, list, str]:
+        """(condition, params, ORDER BY list) of this window over the SQL expressions
+        `value_sql` (the sort value) and `id_sql`; `adapt` turns the cursor value into a
+        query parameter. Mirrors `condition` and `ordering`, which the ORM queries use."""
+        desc = self.walk_descending
+        direction = "DESC" if desc else "ASC"
+        nulls = " NULLS LAST" if self.nulls_last else " NULLS FIRST"
+        order = f"{value_sql} {direction}{nulls if self.key.nullable else ''}, {id_sql} {direction}"
+        if self.position is None:
+            return "1 = 1", [], order
+        value, pk = self.position
+        op = "<" if desc else ">"
+        if value is None:
+            same = f"({value_sql} IS NULL AND {id_sql} {op} %s)"
+            if self.nulls_last:
+                return same, [pk], order
+            return f"({same} OR {value_sql} IS NOT NULL)", [pk], order
+        bound = "<=" if desc else ">="
+        value = adapt(value)
+        condition = (
+            f"({value_sql} {bound} %s AND ({value_sql} {op} %s"
+            f" OR ({value_sql} = %s AND {id_sql} {op} %s)))"
+        )
+        params = [value, value, value, pk]
+        if self.key.nullable and self.nulls_last:
+            condition = f"({condition} OR {value_sql} IS NULL)"
+        return condition, params, order
 
     def page(self, rows: list) -> KeysetPage:
         more = len(rows) > self.size
@@ -157,6 +191,9 @@ def keyset_window(
             ordering=_ordering(key, not descending, nulls_last=False),
             backwards=True,
             started_after_cursor=False,
+            position=before_pos,
+            walk_descending=not descending,
+            nulls_last=False,
         )
     condition = Q()
     if after_pos is not None:
@@ -169,6 +206,9 @@ def keyset_window(
         ordering=_ordering(key, descending, nulls_last=True),
         backwards=False,
         started_after_cursor=after_pos is not None,
+        position=after_pos,
+        walk_descending=descending,
+        nulls_last=True,
     )
 
 

@@ -1,9 +1,7 @@
 """Reads behind the inbox, the case list and the supplier work page.
 
 Every list costs a fixed number of queries: the rows come with their customer, property and
-assignee joined in, and the inbox tab counts are one aggregate. The inbox is a UNION of small
-indexed id sets (assigned to me, created by me, mentioned, my open tasks, my teams' unassigned
-cases) rather than one OR across joins, so PostgreSQL answers it from indexes at 100k cases.
+assignee joined in. The inbox's own query is in cases/selectors/inbox.py.
 """
 
 from __future__ import annotations
@@ -12,15 +10,14 @@ import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from cases.models import Case, Tag, Task
-from cases.selectors.keyset import KeysetPage, SortKey, keyset_page, keyset_window
+from cases.models import Case, Tag
+from cases.selectors.keyset import KeysetPage, SortKey, keyset_page
 from customers.models import Customer, Supplier
-from organizations.models import Organization, Team, User
+from organizations.models import Organization, Team
 from properties.models import Property
 
 OPEN = list(Case.OPEN_STATUSES)
@@ -113,98 +110,6 @@ def case_page(
         size=size or PAGE_SIZE,
         row=lambda values: CaseRow(**values),
     )
-
-
-# --- Inbox ------------------------------------------------------------------------------------
-
-INBOX_TABS = ("unanswered", "resolved", "closed", "all")
-
-
-def _inbox_parts(org: Organization, user: User) -> list[QuerySet[Case]]:
-    """The inbox as a few sets of cases, each found through an index; their UNION is the inbox.
-
-    One query with OR across these joins would make PostgreSQL read every case of the
-    organization; as separate parts each reads only its own rows.
-    """
-    cases = Case.objects.filter(organization=org).order_by()
-    return [
-        cases.filter(assignee=user),
-        cases.filter(created_by=user),
-        cases.filter(notes__mentions=user),
-        cases.filter(tasks__assignee=user, tasks__status=Task.Status.OPEN),
-        cases.filter(assignee__isnull=True, teams__members=user),
-    ]
-
-
-def inbox_tab_filter(tab: str) -> Q:
-    if tab == "unanswered":
-        return Q(status__in=OPEN, first_response_at__isnull=True)
-    if tab == "resolved":
-        return Q(status=Case.Status.RESOLVED)
-    if tab == "closed":
-        return Q(status=Case.Status.CLOSED)
-    return Q()
-
-
-def inbox_page(
-    org: Organization,
-    user: User,
-    tab: str = "all",
-    *,
-    sort: str | None = None,
-    after: str | None = None,
-    before: str | None = None,
-    size: int | None = None,
-) -> KeysetPage:
-    """One page of `user`'s inbox tab, keyset-paginated like the case list. Two queries.
-
-    Each part of the UNION is cut to the page (filter, cursor, order, limit) before the parts
-    are merged, so the work is bounded by the page size times the number of parts plus what
-    each part's index scan reads; the rows are then fetched with their joins by id.
-    """
-    name, descending = parse_sort(sort)
-    key = SORT_KEYS[name]
-    window = keyset_window(
-        key, descending=descending, after=after, before=before, size=size or PAGE_SIZE
-    )
-    columns = ["id"] if key.attr == "id" else ["id", key.attr]
-    parts = [
-        _with_sort_key(part, name).filter(inbox_tab_filter(tab), window.condition).values(*columns)
-        for part in _inbox_parts(org, user)
-    ]
-    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL; not SQLite
-        parts = [part.order_by(*window.ordering)[: window.size + 1] for part in parts]
-    merged = parts[0].union(*parts[1:]).order_by(*window.ordering)[: window.size + 1]
-    ids = [row["id"] for row in merged]
-    found = {
-        values["id"]: CaseRow(**values)
-        for values in case_rows(Case.objects.filter(organization=org, pk__in=ids), name)
-    }
-    return window.page([found[pk] for pk in ids if pk in found])
-
-
-def inbox_counts(org: Organization, user: User) -> dict[str, int]:
-    """The number of cases behind each inbox tab, in one aggregate query.
-
-    Django cannot aggregate over a UNION, so the ORM-built UNION (each part carrying the
-    columns the tabs look at) is wrapped in a hand-written COUNT ... FILTER.
-    """
-    parts = [part.values("id", "status", "first_response_at") for part in _inbox_parts(org, user)]
-    union_sql, union_params = parts[0].union(*parts[1:]).query.sql_with_params()
-    open_marks = ", ".join(["%s"] * len(OPEN))
-    sql = (
-        "SELECT"
-        f" COUNT(*) FILTER (WHERE status IN ({open_marks}) AND first_response_at IS NULL),"
-        " COUNT(*) FILTER (WHERE status = %s),"
-        " COUNT(*) FILTER (WHERE status = %s),"
-        " COUNT(*)"
-        f" FROM ({union_sql}) AS inbox"
-    )
-    params = [*OPEN, Case.Status.RESOLVED, Case.Status.CLOSED, *union_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        unanswered, resolved, closed, total = cursor.fetchone()
-    return {"unanswered": unanswered, "resolved": resolved, "closed": closed, "all": total}
 
 
 # --- Case list --------------------------------------------------------------------------------

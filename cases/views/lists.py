@@ -13,13 +13,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from cases.forms_lists import BulkActionForm, CaseFilterForm, ListChoices
-from cases.selectors.lists import (
-    INBOX_TABS,
-    case_list_filtered,
-    case_page,
-    inbox_counts,
-    inbox_page,
-)
+from cases.selectors.inbox import INBOX_TABS, inbox_with_counts
+from cases.selectors.lists import case_list_filtered, case_page
 from cases.views.lists_table import optional_url, query_url, rows_html, table_context
 from customers.models import Customer
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
@@ -53,7 +48,7 @@ def render_inbox(
     tab = params.get("tab")
     if tab not in INBOX_TABS:
         tab = "unanswered"
-    page = inbox_page(
+    found = inbox_with_counts(
         org,
         user,
         tab,
@@ -61,12 +56,12 @@ def render_inbox(
         after=params.get("after"),
         before=params.get("before"),
     )
+    page, counts = found.page, found.counts
     choices = ListChoices(org)
     path = reverse("cases:inbox", kwargs={"org_slug": org.slug})
     tab_params = params.copy()
     for key in ("after", "before", "tab"):
         tab_params.pop(key, None)
-    counts = inbox_counts(org, user)
     context = {
         **table_context(path=path, params=params, page=page, org_slug=org.slug),
         "tab": tab,
