@@ -217,7 +217,8 @@ class Case(models.Model):
             models.Index(
                 fields=["organization", "status", "-created_at"], name="case_org_status_idx"
             ),
-            # Covering: the inbox reads "assigned to me" and "created by me" from the index alone.
+            # Covering: the inbox reads "assigned to me" and "created by me" from the index alone
+            # (cases/selectors/inbox.py; PostgreSQL, covering columns ignored elsewhere).
             models.Index(
                 fields=["organization", "assignee", "status"],
                 include=["first_response_at", "created_at", "id"],
@@ -225,17 +226,16 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["organization", "created_by", "status"],
-                include=["first_response_at", "created_at", "id"],
+                include=["first_response_at", "created_at", "id", "assignee"],
                 name="case_org_creator_idx",
             ),
             models.Index(fields=["organization", "deadline"], name="case_org_deadline_idx"),
             models.Index(fields=["organization", "customer"], name="case_org_customer_idx"),
             models.Index(fields=["organization", "property"], name="case_org_property_idx"),
-            # The inbox's "my teams' unassigned cases", read from the index alone
-            # (cases/selectors/lists.py; PostgreSQL, covering columns ignored elsewhere).
+            # The inbox's "my teams' unassigned cases", read from the index alone.
             models.Index(
                 fields=["organization", "id"],
-                include=["status", "first_response_at", "created_at"],
+                include=["status", "first_response_at", "created_at", "created_by"],
                 condition=models.Q(assignee__isnull=True),
                 name="case_unassigned_idx",
             ),

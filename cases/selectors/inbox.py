@@ -2,8 +2,8 @@
 
 "My inbox" is the union of five sets of cases: assigned to me, created by me, mentioned in a
 note, with an open task for me, and my teams' unassigned cases. Each set is read through its
-own index (an OR across those joins would make PostgreSQL read every case of the
-organization). The union is computed once per request, in SQL written here, and both the tab
+own (covering) index; an OR across those joins would make PostgreSQL read every case of the
+organization. The union is computed once per request, in SQL written here, and both the tab
 counts and the page's ids come out of it; the rows are then read with their joins by id.
 
 The SQL is hand-written because the ORM cannot aggregate over a UNION or reuse one twice, and
@@ -64,34 +64,57 @@ def _tab_sql(tab: str) -> tuple[str, list]:
 
 
 def _members_sql(org: Organization, user: User, sort_sql: str, sort_params: list):
-    """The inbox's cases as (id, status, first_response_at, sort_value): a UNION of five parts."""
+    """The inbox's cases as rows (id, status, first_response_at, sort_value).
+
+    Assigned to me, then created by me but not assigned to me: disjoint, and most of an inbox.
+    Then the cases that reach me only through a mention, an open task or a team's unassigned
+    list; only these few need de-duplicating (a case can reach me all three ways), so the
+    thousands of rows of the first two parts never go through a UNION's hash.
+    """
     cases = Case._meta.db_table
     me = [org.pk, user.pk]
-    parts = [
-        (f"FROM {cases} c WHERE c.organization_id = %s AND c.assignee_id = %s", me),
-        (f"FROM {cases} c WHERE c.organization_id = %s AND c.created_by_id = %s", me),
+    not_mine = "(c.assignee_id IS NULL OR c.assignee_id <> %s)"
+    not_created = "(c.created_by_id IS NULL OR c.created_by_id <> %s)"
+    assigned = (f"FROM {cases} c WHERE c.organization_id = %s AND c.assignee_id = %s", me)
+    created = (
+        f"FROM {cases} c WHERE c.organization_id = %s AND c.created_by_id = %s AND {not_mine}",
+        [*me, user.pk],
+    )
+    others = [
         (
             f"FROM {cases} c JOIN {Note._meta.db_table} n ON n.case_id = c.id"
             f" JOIN {Note.mentions.through._meta.db_table} m ON m.note_id = n.id"
-            " WHERE c.organization_id = %s AND m.user_id = %s",
-            [org.pk, user.pk],
+            f" WHERE c.organization_id = %s AND m.user_id = %s AND {not_mine} AND {not_created}",
+            [*me, user.pk, user.pk],
         ),
         (
             f"FROM {cases} c JOIN {Task._meta.db_table} t ON t.case_id = c.id"
-            " WHERE c.organization_id = %s AND t.assignee_id = %s AND t.status = %s",
-            [org.pk, user.pk, Task.Status.OPEN],
+            " WHERE c.organization_id = %s AND t.assignee_id = %s AND t.status = %s"
+            f" AND {not_mine} AND {not_created}",
+            [*me, Task.Status.OPEN, user.pk, user.pk],
         ),
         (
             f"FROM {cases} c JOIN {Case.teams.through._meta.db_table} ct ON ct.case_id = c.id"
             f" JOIN {Team.members.through._meta.db_table} tm ON tm.team_id = ct.team_id"
-            " WHERE c.organization_id = %s AND c.assignee_id IS NULL AND tm.user_id = %s",
-            [org.pk, user.pk],
+            " WHERE c.organization_id = %s AND c.assignee_id IS NULL AND tm.user_id = %s"
+            f" AND {not_created}",
+            [*me, user.pk],
         ),
     ]
     select = f"SELECT c.id, c.status, c.first_response_at, {sort_sql} AS sort_value "
-    sql = " UNION ".join(select + source for source, _ in parts)
-    params = [p for _, part_params in parts for p in (*sort_params, *part_params)]
-    return sql, params
+
+    def union(parts, glue):
+        return (
+            glue.join(select + source for source, _ in parts),
+            [p for _, part_params in parts for p in (*sort_params, *part_params)],
+        )
+
+    head_sql, head_params = union([assigned, created], " UNION ALL ")
+    rest_sql, rest_params = union(others, " UNION ")
+    return f"{head_sql} UNION ALL SELECT * FROM ({rest_sql}) AS reached", [
+        *head_params,
+        *rest_params,
+    ]
 
 
 def _adapt(kind: str):

@@ -59,6 +59,28 @@ def test_inbox_holds_every_kind_of_ownership_and_nothing_else(tenant, colleague,
     )
 
 
+def test_a_case_that_reaches_me_several_ways_is_listed_and_counted_once(
+    tenant, colleague, staff_client
+):
+    me, org = tenant.caseworker, tenant.org
+    team = TeamFactory(organization=org, name="Warranty")
+    team.members.add(me)
+    # Created by me, assigned to me, mentioned in twice, two open tasks.
+    mine_every_way = make_case(org, me, title="Every way", assignee=me)
+    # Not mine by assignment or creation: mentioned, a task and my team's unassigned list.
+    reached = make_case(org, colleague, title="Reached", teams=[team])
+    for case in (mine_every_way, mine_every_way, reached):
+        note = Note.objects.create(organization=org, case=case, author=colleague, body="@me")
+        note.mentions.add(me)
+        Task.objects.create(organization=org, case=case, title="Look", assignee=me)
+
+    response = staff_client.get(inbox_url(org, tab="all"))
+
+    assert sorted(numbers_in(response)) == sorted([mine_every_way.number, reached.number])
+    counts = {t["key"]: t["count"] for t in response.context["tabs"]}
+    assert counts["all"] == 2 and counts["unanswered"] == 2
+
+
 def test_inbox_never_shows_cases_of_another_organization(tenant, other_tenant, staff_client):
     me = tenant.caseworker
     # The same user is a caseworker of the other organization too and has a case there.
