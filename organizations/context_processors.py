@@ -10,5 +10,6 @@ def organization(request):
     return {
         "org": org,
         "membership": request.membership,
-        "my_memberships": memberships_for_user(user),
+        # org_view read them with the current membership; other pages read them if shown.
+        "my_memberships": getattr(request, "my_memberships", None) or memberships_for_user(user),
     }

@@ -50,22 +50,28 @@ def get_for_org_or_404(
         raise Http404 from exc
 
 
-def membership_for(user, org_slug: str) -> Membership:
-    """The user's active membership in the organization with `org_slug`, or 404."""
-    if not user.is_authenticated:
-        raise Http404
-    try:
-        return Membership.objects.select_related("organization").get(
-            organization__slug=org_slug, user=user, is_active=True
-        )
-    except Membership.DoesNotExist as exc:
-        raise Http404 from exc
+def memberships_with_current(user, org_slug: str) -> tuple[Membership, list[Membership]]:
+    """(the user's active membership in the organization with `org_slug`, all their active
+    memberships by organization name) in one query: the page needs both, the second for the
+    organization switcher. 404 when there is no such membership."""
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    for membership in memberships:
+        if membership.organization.slug == org_slug:
+            return membership, memberships
+    raise Http404
 
 
-def activate_organization(request: HttpRequest, membership: Membership) -> None:
+def activate_organization(
+    request: HttpRequest, membership: Membership, memberships: list[Membership]
+) -> None:
     org = membership.organization
     request.org = org
     request.membership = membership
+    request.my_memberships = memberships
     if request.session.get("last_org") != org.slug:  # avoid a session write per request
         request.session["last_org"] = org.slug
     timezone.activate(zoneinfo.ZoneInfo(org.time_zone))
@@ -86,10 +92,10 @@ def org_view(roles: Iterable[str] = STAFF_ROLES) -> Callable:
         def wrapped(request: HttpRequest, org_slug: str, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_for(request.user, org_slug)
+            membership, memberships = memberships_with_current(request.user, org_slug)
             if membership.role not in allowed:
                 raise PermissionDenied
-            activate_organization(request, membership)
+            activate_organization(request, membership, memberships)
             return view(request, *args, **kwargs)
 
         wrapped.org_roles = allowed  # type: ignore[attr-defined]
