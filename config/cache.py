@@ -8,6 +8,8 @@ rule). A Redis client is thread-safe and holds no connection of its own, so one 
 
 from __future__ import annotations
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -43,6 +45,8 @@ class SaksflytRedisCache(RedisCache):
 def incr_with_expiry(cache, key: str, timeout: int) -> int:
     """A counter that starts at 1 and expires `timeout` seconds after its first increment, on
     any cache backend (one round trip on Redis)."""
+    if cache is default_cache:  # django.core.cache.cache is a proxy: look at the backend
+        cache = caches[DEFAULT_CACHE_ALIAS]
     if isinstance(cache, SaksflytRedisCache):
         return cache.incr_with_expiry(key, timeout)
     cache.add(key, 0, timeout)
