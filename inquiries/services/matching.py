@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +31,9 @@ def property_resolve(
     None when nothing fits or the first text that fits names more than one property.
 
     One query for all candidates (none when nothing was given): this runs on every inquiry
-    the API and the web form take in."""
+    the API and the web form take in, so its SQL is written here (UPPER() as the
+    case-insensitive indexes in properties/models.py have it): building the same query with
+    the ORM took twice as long as running it."""
     number = (property_number or "").strip()
     text = _squash(address)
     addresses = [text] if text else []
@@ -40,12 +41,16 @@ def property_resolve(
         addresses.append(text.split(",", 1)[0].strip())
     if not number and not addresses:
         return None
-    wanted = Q()
+    wanted = ["UPPER(address) = UPPER(%s)"] * len(addresses)
     if number:
-        wanted |= Q(property_number__iexact=number)
-    for candidate in addresses:
-        wanted |= Q(address__iexact=candidate)
-    rows = list(Property.objects.filter(wanted, organization=org).order_by("pk")[:20])
+        wanted.append("UPPER(property_number) = UPPER(%s)")
+    rows = list(
+        Property.objects.raw(
+            f"SELECT * FROM {Property._meta.db_table} WHERE organization_id = %s"
+            f" AND ({' OR '.join(wanted)}) ORDER BY id LIMIT 20",
+            [org.pk, *addresses, *([number] if number else [])],
+        )
+    )
     if number:
         by_number = [p for p in rows if p.property_number.upper() == number.upper()]
         if len(by_number) == 1:
