@@ -8,6 +8,8 @@ rule). A Redis client is thread-safe and holds no connection of its own, so one 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -41,12 +43,27 @@ class SaksflytRedisCache(RedisCache):
         count, _set = pipe.execute()
         return int(count)
 
+    def get_and_incr_with_expiry(self, key: str, counter: str, timeout: int) -> tuple[Any, int]:
+        """The value at `key` (None if missing) and the counter at `counter` incremented as
+        incr_with_expiry does, in one round trip."""
+        key, counter = self.make_and_validate_key(key), self.make_and_validate_key(counter)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.get(key)
+        pipe.incr(counter)
+        pipe.expire(counter, timeout, nx=True)
+        value, count, _set = pipe.execute()
+        return (None if value is None else self._cache._serializer.loads(value)), int(count)
+
+
+def _backend(cache):
+    """django.core.cache.cache is a proxy: the methods below need the backend behind it."""
+    return caches[DEFAULT_CACHE_ALIAS] if cache is default_cache else cache
+
 
 def incr_with_expiry(cache, key: str, timeout: int) -> int:
     """A counter that starts at 1 and expires `timeout` seconds after its first increment, on
     any cache backend (one round trip on Redis)."""
-    if cache is default_cache:  # django.core.cache.cache is a proxy: look at the backend
-        cache = caches[DEFAULT_CACHE_ALIAS]
+    cache = _backend(cache)
     if isinstance(cache, SaksflytRedisCache):
         return cache.incr_with_expiry(key, timeout)
     cache.add(key, 0, timeout)
@@ -55,3 +72,11 @@ def incr_with_expiry(cache, key: str, timeout: int) -> int:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout)
         return 1
+
+
+def get_and_incr_with_expiry(cache, key: str, counter: str, timeout: int) -> tuple[Any, int]:
+    """`cache.get(key)` and `incr_with_expiry(cache, counter, timeout)`: one round trip on Redis."""
+    cache = _backend(cache)
+    if isinstance(cache, SaksflytRedisCache):
+        return cache.get_and_incr_with_expiry(key, counter, timeout)
+    return cache.get(key), incr_with_expiry(cache, counter, timeout)

@@ -37,7 +37,9 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _cache_key(hashed_key: str) -> str:
+def api_key_cache_key(hashed_key: str) -> str:
+    """Where a recognised key is cached; public for callers that read it along with other
+    values (the API's authentication reads it with the rate-limit counter in one round trip)."""
     return f"apikey:{hashed_key}"
 
 
@@ -47,11 +49,11 @@ _REVOKED = "revoked"
 
 
 def _forget(api_key: ApiKey) -> None:
-    cache.delete(_cache_key(api_key.hashed_key))
+    cache.delete(api_key_cache_key(api_key.hashed_key))
 
 
 def _mark_revoked(api_key: ApiKey) -> None:
-    cache.set(_cache_key(api_key.hashed_key), _REVOKED, AUTH_CACHE_SECONDS)
+    cache.set(api_key_cache_key(api_key.hashed_key), _REVOKED, AUTH_CACHE_SECONDS)
 
 
 def _new_secret() -> str:
@@ -111,17 +113,23 @@ def api_key_for_secret(raw: str) -> ApiKey | None:
     if not raw or len(raw) > MAX_KEY_LENGTH:
         return None
     hashed = hash_key(raw)
-    api_key = cache.get(_cache_key(hashed))
-    if api_key == _REVOKED:
+    return api_key_from_cached(hashed, cache.get(api_key_cache_key(hashed)))
+
+
+def api_key_from_cached(hashed_key: str, cached) -> ApiKey | None:
+    """The active key with hash `hashed_key`, given what the cache held for it (None: nothing),
+    reading the database, and caching what it finds, only on a miss."""
+    if cached == _REVOKED:
         return None
-    if api_key is None:
-        api_key = (
-            ApiKey.objects.select_related("organization")
-            .filter(hashed_key=hashed, revoked_at__isnull=True)
-            .first()
-        )
-        if api_key is not None:
-            cache.add(_cache_key(hashed), api_key, AUTH_CACHE_SECONDS)
+    if cached is not None:
+        return cached
+    api_key = (
+        ApiKey.objects.select_related("organization")
+        .filter(hashed_key=hashed_key, revoked_at__isnull=True)
+        .first()
+    )
+    if api_key is not None:
+        cache.add(api_key_cache_key(hashed_key), api_key, AUTH_CACHE_SECONDS)
     return api_key
 
 
@@ -139,6 +147,6 @@ def api_key_touch(api_key: ApiKey, *, now: datetime.datetime | None = None) -> N
     )
     api_key.last_used_at = now
     if updated:
-        cache.set(_cache_key(api_key.hashed_key), api_key, AUTH_CACHE_SECONDS)
+        cache.set(api_key_cache_key(api_key.hashed_key), api_key, AUTH_CACHE_SECONDS)
     else:  # touched by another worker, or revoked meanwhile: let the next request re-read
         _forget(api_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -310,3 +311,25 @@ def test_each_key_is_rate_limited_with_429_and_retry_after(tenant, secret, other
     assert Inquiry.objects.count() == 2
     # Another key has its own allowance.
     assert post(other_secret).status_code == 201
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL)")
+def test_key_lookup_and_rate_limit_count_share_one_redis_round_trip(tenant, secret, monkeypatch):
+    from config.cache import SaksflytRedisCache
+
+    shared = []
+    original = SaksflytRedisCache.get_and_incr_with_expiry
+
+    def spy(self, key, counter, timeout):
+        shared.append(counter)
+        return original(self, key, counter, timeout)
+
+    def separate(*args, **kwargs):
+        raise AssertionError("the rate limit counted in a round trip of its own")
+
+    monkeypatch.setattr(SaksflytRedisCache, "get_and_incr_with_expiry", spy)
+    monkeypatch.setattr(SaksflytRedisCache, "incr_with_expiry", separate)
+
+    assert post(secret).status_code == 201
+    assert post(secret).status_code == 201
+    assert len(shared) == 2 and shared[0].startswith("throttle:api_key:")

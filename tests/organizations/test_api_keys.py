@@ -193,7 +193,7 @@ def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db)
     from django.core.cache import cache
 
     from organizations.services_api_keys import (
-        _cache_key,
+        api_key_cache_key,
         api_key_create,
         api_key_for_secret,
         api_key_revoke,
@@ -205,7 +205,7 @@ def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db)
     stale = api_key_for_secret(secret)  # read before the revoke
 
     api_key_revoke(org=org, actor=None, api_key=api_key)
-    cache.add(_cache_key(api_key.hashed_key), stale, 30)  # what the slow request would do
+    cache.add(api_key_cache_key(api_key.hashed_key), stale, 30)  # what the slow request would do
 
     assert api_key_for_secret(secret) is None
 
