@@ -89,9 +89,9 @@ def _members_sql(org: Organization, user: User, sort_sql: str, sort_params: list
         ),
         (
             f"FROM {cases} c JOIN {Task._meta.db_table} t ON t.case_id = c.id"
-            " WHERE c.organization_id = %s AND t.assignee_id = %s AND t.status = %s"
-            f" AND {not_mine} AND {not_created}",
-            [*me, Task.Status.OPEN, user.pk, user.pk],
+            " WHERE c.organization_id = %s AND t.organization_id = %s AND t.assignee_id = %s"
+            f" AND t.status = %s AND {not_mine} AND {not_created}",
+            [org.pk, *me, Task.Status.OPEN, user.pk, user.pk],
         ),
         (
             f"FROM {cases} c JOIN {Case.teams.through._meta.db_table} ct ON ct.case_id = c.id"

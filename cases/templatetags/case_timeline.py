@@ -181,7 +181,7 @@ def _br(text: str) -> str:
     return esc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
-class _DateLabels:
+class DateLabels:
     """formats.date_format(value, <format>) for many values, each distinct minute once."""
 
     def __init__(self, setting: str) -> None:
@@ -209,8 +209,8 @@ class _TimelineRenderer:
         self.due = _("due")
         self.for_who = _("For %(who)s")  # as {% blocktranslate %}: only the values escaped
         self.for_supplier = _("For supplier %(who)s")
-        self.datetime_label = _DateLabels("SHORT_DATETIME_FORMAT")
-        self.date_label = _DateLabels("SHORT_DATE_FORMAT")
+        self.datetime_label = DateLabels("SHORT_DATETIME_FORMAT")
+        self.date_label = DateLabels("SHORT_DATE_FORMAT")
         self._files_template = None
 
     def files(self, files) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from cases.selectors.keyset import KeysetPage
 from cases.selectors.lists import SORT_KEYS, parse_sort
-from cases.templatetags.case_timeline import esc
+from cases.templatetags.case_timeline import DateLabels, esc
 
 CURSOR_PARAMS = ("after", "before")
 
@@ -79,7 +79,7 @@ def present_rows(rows: list, org_slug: str) -> None:
     priorities = {value: str(label) for value, label in Case.Priority.choices}
     today = timezone.localdate()
     select_text = gettext("Select case #%(number)s")
-    short = formats.get_format("SHORT_DATE_FORMAT")
+    short = DateLabels("SHORT_DATE_FORMAT")  # each distinct day formatted once
     for case in rows:
         case.href = f"{head}{case.number}{tail}"
         case.status_label = statuses.get(case.status, case.status)
@@ -90,10 +90,10 @@ def present_rows(rows: list, org_slug: str) -> None:
         case.select_label = select_text % {"number": case.number}
         created = timezone.localtime(case.created_at)
         case.created_iso = created.isoformat()
-        case.created_label = formats.date_format(created, short)
+        case.created_label = short(created.date())
         if case.deadline:
             case.deadline_iso = case.deadline.isoformat()
-            case.deadline_label = formats.date_format(case.deadline, short)
+            case.deadline_label = short(case.deadline)
         place = " ".join(p for p in (case.property_postcode, case.property_city) if p)
         case.property_label = ", ".join(p for p in (case.property_address, place) if p)
         case.assignee_name = case.assignee_full_name or case.assignee_email or ""
