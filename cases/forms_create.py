@@ -14,18 +14,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms_lists import DATE_WIDGET, ListChoices, QuickSelect, pick_by_id
+from cases.forms_lists import DATE_WIDGET, ListChoices, pick_by_id
 from cases.models import Case, NotificationRequest
 from customers.models import Customer
 from organizations.models import Organization
+from organizations.rendering import FAST_RENDERER
 from properties.models import Container, Property
 
 Notify = NotificationRequest
 
 
 class CaseCreateForm(forms.Form):
+    default_renderer = FAST_RENDERER  # pickers for staff, suppliers, containers, ...
+
     # Who and where
-    customer = forms.IntegerField(label=_("Existing customer"), required=False, widget=QuickSelect)
+    customer = forms.IntegerField(label=_("Existing customer"), required=False, widget=forms.Select)
     customer_search = forms.CharField(label=_("Find customer"), required=False, max_length=100)
     new_customer_name = forms.CharField(label=_("Name"), required=False, max_length=200)
     new_customer_email = forms.CharField(
@@ -39,15 +42,15 @@ class CaseCreateForm(forms.Form):
         label=_("Type"),
         choices=Customer.Type.choices,
         initial=Customer.Type.PERSON,
-        widget=QuickSelect,
+        widget=forms.Select,
     )
     new_customer_kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Customer.Kind.choices,
         initial=Customer.Kind.REGULAR,
-        widget=QuickSelect,
+        widget=forms.Select,
     )
-    property = forms.IntegerField(label=_("Property"), required=False, widget=QuickSelect)
+    property = forms.IntegerField(label=_("Property"), required=False, widget=forms.Select)
     property_search = forms.CharField(label=_("Find property"), required=False, max_length=100)
     containers = forms.TypedMultipleChoiceField(
         label=_("Containers"),
@@ -61,27 +64,27 @@ class CaseCreateForm(forms.Form):
     # What
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
-    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=forms.Select)
     priority = forms.ChoiceField(
         label=_("Priority"),
         choices=Case.Priority.choices,
         initial=Case.Priority.NORMAL,
-        widget=QuickSelect,
+        widget=forms.Select,
     )
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_WIDGET)
     source = forms.ChoiceField(
         label=_("Source"),
         choices=Case.Source.choices,
         initial=Case.Source.PHONE,
-        widget=QuickSelect,
+        widget=forms.Select,
     )
     external_reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
     # Who works on it
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=QuickSelect)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=forms.Select)
     teams = forms.MultipleChoiceField(
         label=_("Teams"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=QuickSelect)
+    supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=forms.Select)
     visible_to_customer = forms.BooleanField(
         label=_("Visible to the customer in Min side"), required=False
     )

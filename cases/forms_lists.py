@@ -10,9 +10,6 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Tag
@@ -21,27 +18,10 @@ from cases.services.bulk import BULK_STATUSES
 from cases.services.tags import TAG_MAX_LENGTH
 from customers.models import Supplier
 from organizations.models import Organization, Team, User
+from organizations.rendering import FAST_RENDERER
 from organizations.selectors import staff_members
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class QuickSelect(forms.Select):
-    """A <select> built in Python. Django's widget templates render a template per <option>,
-    which made the filter form (staff, suppliers, tags...) cost more than the whole table."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final = {**self.build_attrs(self.attrs, attrs), "name": name}
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 class ListChoices:
@@ -82,6 +62,8 @@ def pick_by_id(rows, value: str | None):
 
 
 class CaseFilterForm(forms.Form):
+    default_renderer = FAST_RENDERER  # many pickers: staff, suppliers, tags, ...
+
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -89,20 +71,20 @@ class CaseFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Title, description, number, customer name or property address."),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=QuickSelect)
-    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=QuickSelect)
-    team = forms.ChoiceField(label=_("Team"), required=False, widget=QuickSelect)
-    supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=QuickSelect)
-    tag = forms.ChoiceField(label=_("Tag"), required=False, widget=QuickSelect)
-    source = forms.ChoiceField(label=_("Source"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=forms.Select)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=forms.Select)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=forms.Select)
+    team = forms.ChoiceField(label=_("Team"), required=False, widget=forms.Select)
+    supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=forms.Select)
+    tag = forms.ChoiceField(label=_("Tag"), required=False, widget=forms.Select)
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=forms.Select)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DATE_WIDGET)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DATE_WIDGET)
     # Ids from the URL or a picker; the view fetches them within the organization (404 if not).
-    customer = forms.IntegerField(label=_("Customer"), required=False, widget=QuickSelect)
-    property = forms.IntegerField(label=_("Property"), required=False, widget=QuickSelect)
+    customer = forms.IntegerField(label=_("Customer"), required=False, widget=forms.Select)
+    property = forms.IntegerField(label=_("Property"), required=False, widget=forms.Select)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, choices: ListChoices, **kwargs: Any) -> None:
@@ -149,6 +131,8 @@ class CaseFilterForm(forms.Form):
 class BulkActionForm(forms.Form):
     """One action on the checked cases; only the chosen action's value is used."""
 
+    default_renderer = FAST_RENDERER
+
     ACTIONS = [
         ("assign", _("Assign to")),
         ("status", _("Change status")),
@@ -157,9 +141,9 @@ class BulkActionForm(forms.Form):
     ]
 
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=QuickSelect)
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=QuickSelect)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=forms.Select)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=forms.Select)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_MAX_LENGTH)
 
     def __init__(self, *args: Any, choices: ListChoices, **kwargs: Any) -> None:

@@ -11,13 +11,9 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms.renderers import DjangoTemplates
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,74 +39,18 @@ from cases.selectors.detail import (
     property_contacts,
 )
 from cases.services.cases import case_change, case_close, case_reopen, case_url
+from organizations.rendering import FAST_RENDERER
 from organizations.scoping import STAFF_ROLES, org_view
 from organizations.web import is_htmx
 
 # --- Form rendering ----------------------------------------------------------------------------
 
-SELECT_TEMPLATE = "django/forms/widgets/select.html"
-OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-
-
-def _text(value) -> str:
-    """`{{ value }}` in a template: localized and escaped."""
-    return conditional_escape(localize(value))
-
-
-def _formatted(value) -> str:
-    """`{{ value|stringformat:'s' }}` in a template."""
-    text = "%s" % value  # noqa: UP031 - exactly what the stringformat filter does
-    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
-
-
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html, in the same order and form."""
-    return "".join(
-        f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class CasePageRenderer(DjangoTemplates):
-    """Django's form renderer, but <select> built in Python with byte-identical markup.
-
-    The case page has a dozen pickers (staff, suppliers, categories, users for time...) and
-    Django renders a template per <option>: a few hundred template renders per page. Every
-    other widget still renders through its template.
-    """
-
-    def render(self, template_name, context, request=None):
-        widget = context.get("widget", {})
-        groups = widget.get("optgroups") if template_name == SELECT_TEMPLATE else None
-        if groups is None or any(
-            option["template_name"] != OPTION_TEMPLATE
-            for _, options, _ in groups
-            for option in options
-        ):
-            return super().render(template_name, context, request=request)
-        out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in groups:
-            if group_name:
-                out.append(f'\n  <optgroup label="{_text(group_name)}">')
-            for option in options:
-                out.append(
-                    f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                    f"{_text(option['label'])}</option>\n"
-                )
-            if group_name:
-                out.append("\n  </optgroup>")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
-
-
-CASE_PAGE_RENDERER = CasePageRenderer()
-
 
 def fast(form):
-    """`form`, rendering its widgets with CASE_PAGE_RENDERER."""
+    """`form`, rendering its <select>s in Python (FAST_RENDERER): the case page has a dozen
+    pickers (staff, suppliers, categories, users for time...)."""
     if form is not None:
-        form.renderer = CASE_PAGE_RENDERER
+        form.renderer = FAST_RENDERER
     return form
 
 
