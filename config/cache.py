@@ -43,16 +43,20 @@ class SaksflytRedisCache(RedisCache):
         count, _set = pipe.execute()
         return int(count)
 
-    def get_and_incr_with_expiry(self, key: str, counter: str, timeout: int) -> tuple[Any, int]:
-        """The value at `key` (None if missing) and the counter at `counter` incremented as
+    def get_many_and_incr_with_expiry(
+        self, keys: list[str], counter: str, timeout: int
+    ) -> tuple[list[Any], int]:
+        """The values at `keys` (None where missing) and the counter at `counter` incremented as
         incr_with_expiry does, in one round trip."""
-        key, counter = self.make_and_validate_key(key), self.make_and_validate_key(counter)
-        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
-        pipe.get(key)
+        made = [self.make_and_validate_key(key) for key in keys]
+        counter = self.make_and_validate_key(counter)
+        pipe = self._cache.get_client(counter, write=True).pipeline(transaction=False)
+        pipe.mget(made)
         pipe.incr(counter)
         pipe.expire(counter, timeout, nx=True)
-        value, count, _set = pipe.execute()
-        return (None if value is None else self._cache._serializer.loads(value)), int(count)
+        values, count, _set = pipe.execute()
+        loads = self._cache._serializer.loads
+        return [None if value is None else loads(value) for value in values], int(count)
 
 
 def _backend(cache):
@@ -74,9 +78,13 @@ def incr_with_expiry(cache, key: str, timeout: int) -> int:
         return 1
 
 
-def get_and_incr_with_expiry(cache, key: str, counter: str, timeout: int) -> tuple[Any, int]:
-    """`cache.get(key)` and `incr_with_expiry(cache, counter, timeout)`: one round trip on Redis."""
+def get_many_and_incr_with_expiry(
+    cache, keys: list[str], counter: str, timeout: int
+) -> tuple[list[Any], int]:
+    """The values at `keys` and `incr_with_expiry(cache, counter, timeout)`: one round trip on
+    Redis."""
     cache = _backend(cache)
     if isinstance(cache, SaksflytRedisCache):
-        return cache.get_and_incr_with_expiry(key, counter, timeout)
-    return cache.get(key), incr_with_expiry(cache, counter, timeout)
+        return cache.get_many_and_incr_with_expiry(keys, counter, timeout)
+    found = cache.get_many(keys)
+    return [found.get(key) for key in keys], incr_with_expiry(cache, counter, timeout)

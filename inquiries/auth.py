@@ -16,11 +16,11 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.cache import get_and_incr_with_expiry, incr_with_expiry
+from config.cache import get_many_and_incr_with_expiry, incr_with_expiry
 from organizations.models import ApiKey
 from organizations.services_api_keys import (
     MAX_KEY_LENGTH,
-    api_key_cache_key,
+    api_key_cache_keys,
     api_key_from_cached,
     api_key_touch,
     hash_key,
@@ -47,13 +47,13 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key.")) from None
         api_key = None
         if len(raw) <= MAX_KEY_LENGTH:
-            # The cached key and this request's rate-limit count in one round trip; the
-            # throttle (below) then only compares.
+            # The cached key, its revocation mark and this request's rate-limit count in one
+            # round trip; the throttle (below) then only compares.
             hashed = hash_key(raw)
             throttle = ApiKeyRateThrottle()
             counter, timeout, window_end = throttle.counter(hashed)
-            cached, count = get_and_incr_with_expiry(
-                throttle.cache, api_key_cache_key(hashed), counter, timeout
+            cached, count = get_many_and_incr_with_expiry(
+                throttle.cache, api_key_cache_keys(hashed), counter, timeout
             )
             request._request.api_key_count = (count, window_end)
             api_key = api_key_from_cached(hashed, cached)

@@ -37,23 +37,28 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_key_cache_key(hashed_key: str) -> str:
-    """Where a recognised key is cached; public for callers that read it along with other
-    values (the API's authentication reads it with the rate-limit counter in one round trip)."""
-    return f"apikey:{hashed_key}"
+def api_key_cache_keys(hashed_key: str) -> list[str]:
+    """Where a recognised key is cached and where its revocation is marked; public for callers
+    that read them along with other values (the API's authentication reads them with the
+    rate-limit counter in one round trip)."""
+    return [f"apikey:{hashed_key}", f"apikey-revoked:{hashed_key}"]
 
 
-# Cached in place of a revoked key, so that a request which read the key from the database
-# just before the revoke committed cannot put it back into the cache (it only `add`s).
-_REVOKED = "revoked"
+# A revoked key is marked under a key of its own, checked on every read, for longer than any
+# copy of the key can live in the cache: a request that read the key from the database just
+# before the revoke committed, or that recorded its use meanwhile, may still cache it, but the
+# mark wins.
+REVOKED_MARK_SECONDS = 10 * AUTH_CACHE_SECONDS
 
 
 def _forget(api_key: ApiKey) -> None:
-    cache.delete(api_key_cache_key(api_key.hashed_key))
+    cache.delete(api_key_cache_keys(api_key.hashed_key)[0])
 
 
 def _mark_revoked(api_key: ApiKey) -> None:
-    cache.set(api_key_cache_key(api_key.hashed_key), _REVOKED, AUTH_CACHE_SECONDS)
+    cached, revoked = api_key_cache_keys(api_key.hashed_key)
+    cache.set(revoked, True, REVOKED_MARK_SECONDS)
+    cache.delete(cached)
 
 
 def _new_secret() -> str:
@@ -95,8 +100,7 @@ def api_key_revoke(*, org: Organization, actor: User | None, api_key: ApiKey) ->
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-        # Now, and again after commit; a marker rather than a deletion, so a request that read
-        # the key before the commit cannot cache it again (see api_key_for_secret).
+        # Now, and again after commit (see REVOKED_MARK_SECONDS).
         _mark_revoked(api_key)
         transaction.on_commit(lambda: _mark_revoked(api_key))
         logger.info("API key %s revoked in %s by %s", api_key.prefix, org.slug, actor)
@@ -113,23 +117,27 @@ def api_key_for_secret(raw: str) -> ApiKey | None:
     if not raw or len(raw) > MAX_KEY_LENGTH:
         return None
     hashed = hash_key(raw)
-    return api_key_from_cached(hashed, cache.get(api_key_cache_key(hashed)))
+    keys = api_key_cache_keys(hashed)
+    found = cache.get_many(keys)
+    return api_key_from_cached(hashed, [found.get(key) for key in keys])
 
 
-def api_key_from_cached(hashed_key: str, cached) -> ApiKey | None:
-    """The active key with hash `hashed_key`, given what the cache held for it (None: nothing),
-    reading the database, and caching what it finds, only on a miss."""
-    if cached == _REVOKED:
+def api_key_from_cached(hashed_key: str, cached: list) -> ApiKey | None:
+    """The active key with hash `hashed_key`, given the cache's values at its
+    api_key_cache_keys (None where missing), reading the database, and caching what it finds,
+    only on a miss."""
+    key, revoked = cached
+    if revoked:
         return None
-    if cached is not None:
-        return cached
+    if key is not None:
+        return key
     api_key = (
         ApiKey.objects.select_related("organization")
         .filter(hashed_key=hashed_key, revoked_at__isnull=True)
         .first()
     )
     if api_key is not None:
-        cache.add(api_key_cache_key(hashed_key), api_key, AUTH_CACHE_SECONDS)
+        cache.add(api_key_cache_keys(hashed_key)[0], api_key, AUTH_CACHE_SECONDS)
     return api_key
 
 
@@ -147,6 +155,6 @@ def api_key_touch(api_key: ApiKey, *, now: datetime.datetime | None = None) -> N
     )
     api_key.last_used_at = now
     if updated:
-        cache.set(api_key_cache_key(api_key.hashed_key), api_key, AUTH_CACHE_SECONDS)
+        cache.set(api_key_cache_keys(api_key.hashed_key)[0], api_key, AUTH_CACHE_SECONDS)
     else:  # touched by another worker, or revoked meanwhile: let the next request re-read
         _forget(api_key)

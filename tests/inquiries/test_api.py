@@ -318,16 +318,16 @@ def test_key_lookup_and_rate_limit_count_share_one_redis_round_trip(tenant, secr
     from config.cache import SaksflytRedisCache
 
     shared = []
-    original = SaksflytRedisCache.get_and_incr_with_expiry
+    original = SaksflytRedisCache.get_many_and_incr_with_expiry
 
-    def spy(self, key, counter, timeout):
+    def spy(self, keys, counter, timeout):
         shared.append(counter)
-        return original(self, key, counter, timeout)
+        return original(self, keys, counter, timeout)
 
     def separate(*args, **kwargs):
         raise AssertionError("the rate limit counted in a round trip of its own")
 
-    monkeypatch.setattr(SaksflytRedisCache, "get_and_incr_with_expiry", spy)
+    monkeypatch.setattr(SaksflytRedisCache, "get_many_and_incr_with_expiry", spy)
     monkeypatch.setattr(SaksflytRedisCache, "incr_with_expiry", separate)
 
     assert post(secret).status_code == 201

@@ -193,7 +193,7 @@ def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db)
     from django.core.cache import cache
 
     from organizations.services_api_keys import (
-        api_key_cache_key,
+        api_key_cache_keys,
         api_key_create,
         api_key_for_secret,
         api_key_revoke,
@@ -205,7 +205,31 @@ def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db)
     stale = api_key_for_secret(secret)  # read before the revoke
 
     api_key_revoke(org=org, actor=None, api_key=api_key)
-    cache.add(api_key_cache_key(api_key.hashed_key), stale, 30)  # what the slow request would do
+    cached_at = api_key_cache_keys(api_key.hashed_key)[0]
+    cache.add(cached_at, stale, 30)  # what the slow request would do
+
+    assert api_key_for_secret(secret) is None
+
+
+def test_recording_a_use_just_after_the_revoke_cannot_bring_the_key_back(db):
+    from organizations.services_api_keys import (
+        api_key_create,
+        api_key_for_secret,
+        api_key_revoke,
+        api_key_touch,
+    )
+    from tests.factories.organizations import OrganizationFactory
+
+    org = OrganizationFactory(slug="touch-race")
+    api_key, secret = api_key_create(org=org, actor=None, name="shop")
+    in_flight = api_key_for_secret(secret)  # a request authenticated before the revoke ...
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=None)
+
+    api_key_revoke(org=org, actor=None, api_key=api_key)
+    # ... records its use after it; pretend its UPDATE ran before the revoke committed.
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=None)
+    api_key_touch(in_flight)
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=timezone.now())
 
     assert api_key_for_secret(secret) is None
 
