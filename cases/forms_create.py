@@ -110,7 +110,10 @@ class CaseCreateForm(forms.Form):
         ]
         f["assignee"].choices = lambda: [none, *[(str(u.pk), str(u)) for u in choices.staff]]
         f["teams"].choices = lambda: [(str(t.pk), t.name) for t in choices.teams]
-        f["supplier"].choices = lambda: [none, *[(str(s.pk), s.name) for s in choices.suppliers]]
+        f["supplier"].choices = lambda: [
+            none,
+            *[(str(s.pk), s.name) for s in choices.suppliers if s.is_active],
+        ]
         self.selected_customer: Customer | None = None
         self.selected_property: Property | None = None
 
@@ -198,7 +201,7 @@ class CaseCreateForm(forms.Form):
         data["containers"] = containers
         data["category"] = pick_by_id(c.categories, data.get("category"))
         data["assignee"] = pick_by_id(c.staff, data.get("assignee"))
-        data["supplier"] = pick_by_id(c.suppliers, data.get("supplier"))
+        data["supplier"] = pick_by_id([s for s in c.suppliers if s.is_active], data.get("supplier"))
         wanted = set(data.get("teams") or [])
         data["teams"] = [t for t in c.teams if str(t.pk) in wanted]
         if (data.get("notify_customer_email") or data.get("notify_customer_sms")) and not (

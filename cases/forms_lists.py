@@ -91,6 +91,7 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.choices = choices
         anything = ("", _("Any"))
+        inactive = _("%(name)s (inactive)")
         f = self.fields
         f["status"].choices = [anything, ("open", _("Open")), *Case.Status.choices]
         f["priority"].choices = [anything, *Case.Priority.choices]
@@ -98,7 +99,13 @@ class CaseFilterForm(forms.Form):
         f["category"].choices = _options(choices, "categories", anything)
         f["assignee"].choices = _options(choices, "staff", anything, ("none", _("Unassigned")))
         f["team"].choices = _options(choices, "teams", anything)
-        f["supplier"].choices = _options(choices, "suppliers", anything)
+        f["supplier"].choices = lambda: [
+            anything,
+            *[
+                (str(s.pk), s.name if s.is_active else inactive % {"name": s.name})
+                for s in choices.suppliers
+            ],
+        ]
         f["tag"].choices = _options(choices, "tags", anything)
 
     def show_selected(self, name: str, obj: Any) -> None:

@@ -206,4 +206,6 @@ def team_choices(org: Organization) -> list[Team]:
 
 
 def supplier_choices(org: Organization) -> list[Supplier]:
-    return list(Supplier.objects.filter(organization=org, is_active=True).order_by("name"))
+    """Active and inactive: the case list filters by both; pickers that give work take only
+    the active ones (`is_active`)."""
+    return list(Supplier.objects.filter(organization=org).order_by("name"))

@@ -284,6 +284,19 @@ def test_fragment_for_a_property(org, me, staff_client):
     assert titles(response) == {"Here"}
 
 
+def test_fragment_for_a_supplier_also_an_inactive_one(org, me, staff_client):
+    supplier = SupplierFactory(organization=org, name="Rørlegger Hansen AS", is_active=False)
+    make_case(org, me, title="Old job", supplier=supplier)
+    make_case(org, me, title="Someone else's")
+
+    response = staff_client.get(list_url(org, supplier=supplier.pk, fragment=1))
+
+    assert titles(response) == {"Old job"}
+    assert not response.context["form"].errors
+    full = staff_client.get(list_url(org)).content.decode()
+    assert "Rørlegger Hansen AS (inactive)</option>" in full
+
+
 def test_customer_of_another_organization_in_the_url_gives_404(org, other_tenant, staff_client):
     foreign = CustomerFactory(organization=other_tenant.org)
     foreign_property = PropertyFactory(organization=other_tenant.org)

@@ -247,6 +247,16 @@ def test_assignee_team_and_supplier_choices_are_limited_to_the_organization(
     assert str(tenant.supplier) not in html  # supplier users are not staff
 
 
+def test_an_inactive_supplier_is_not_offered_nor_accepted(org, staff_client):
+    retired = SupplierFactory(organization=org, name="Retired AS", is_active=False)
+
+    assert "Retired AS" not in staff_client.get(new_url(org)).content.decode()
+    response = staff_client.post(new_url(org), {"title": "Leak", "supplier": retired.pk})
+
+    assert "supplier" in response.context["form"].errors
+    assert not Case.objects.filter(organization=org).exists()
+
+
 def test_search_button_shows_matches_keeps_input_and_saves_nothing(org, staff_client):
     CustomerFactory(organization=org, name="Kari Nordmann")
     CustomerFactory(organization=org, name="Ola Hansen")

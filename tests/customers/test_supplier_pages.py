@@ -60,6 +60,9 @@ def test_supplier_page_shows_details_and_users(tenant, staff_client):
     assert "Elektro Nord AS" in html
     assert "+47 1" in html
     assert tenant.supplier.email in html
+    cases_url = f"/{tenant.org.slug}/cases/?supplier={supplier.pk}"
+    assert f'hx-get="{cases_url}&fragment=1" hx-trigger="load"' in html
+    assert f'href="{cases_url}"' in html
 
 
 def test_admin_creates_a_supplier_and_picks_its_users(tenant, admin_client_org):
