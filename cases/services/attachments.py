@@ -10,10 +10,11 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import logging
 import os
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import filetype
@@ -30,6 +31,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from cases.models import Attachment, Case, CaseEvent, Note, Task
 from cases.services.events import event_build
 from organizations.models import Organization, User
+
+logger = logging.getLogger(__name__)
 
 THUMBNAIL_MAX_PX = 320
 MAX_FILES_PER_UPLOAD = 10
@@ -293,3 +296,29 @@ def attachments_add(
             ]
         )
     return rows
+
+
+def attachment_thumbnails_make(ids: Iterable[int]) -> int:
+    """Make the missing thumbnails of the images among attachments `ids` (files copied from
+    inquiries come without one: conversion, in bulk too, must not wait for image decoding).
+    Returns how many were made; an image that cannot be read is logged and keeps none."""
+    made = 0
+    pending = Attachment.objects.filter(pk__in=list(ids), thumbnail="")
+    for attachment in pending.filter(content_type__in=THUMBNAIL_TYPES):
+        try:
+            with attachment.file.open("rb") as source:
+                thumbnail, extension = _thumbnail(
+                    source, attachment.content_type, attachment.original_name
+                )
+        except (ValidationError, FileNotFoundError) as exc:
+            logger.warning("No thumbnail for attachment %s: %s", attachment.pk, exc)
+            continue
+        stem = os.path.splitext(attachment.stored_name)[0]
+        name = default_storage.save(
+            f"thumbnails/{attachment.organization_id}/{stem}.{extension}", ContentFile(thumbnail)
+        )
+        if Attachment.objects.filter(pk=attachment.pk, thumbnail="").update(thumbnail=name):
+            made += 1
+        else:  # made meanwhile by another run
+            default_storage.delete(name)
+    return made

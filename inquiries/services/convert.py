@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseEvent, Category, NotificationRequest
 from cases.models import attachment_path as case_attachment_path
-from cases.services.attachments import files_removed_on_error
+from cases.services.attachments import THUMBNAIL_TYPES, files_removed_on_error
 from cases.services.cases import CaseData, case_create_many
 from cases.services.categories import category_for_bulk
 from cases.services.events import event_build
+from cases.tasks import make_thumbnails
 from customers.models import Customer
 from customers.services import customer_create
 from inquiries.models import Channel, Inquiry, InquiryAttachment, IntakeRule
@@ -109,6 +110,9 @@ def _copy_attachments(
     if not rows:
         return []
     Attachment.objects.bulk_create(rows)
+    images = [row.pk for row in rows if row.content_type in THUMBNAIL_TYPES]
+    if images:  # decoding images would slow conversion down; a worker makes the thumbnails
+        transaction.on_commit(lambda: make_thumbnails.delay(images))
     CaseEvent.objects.bulk_create(
         [
             event_build(

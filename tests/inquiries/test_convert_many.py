@@ -96,6 +96,32 @@ def test_bulk_conversion_copies_attachments_with_an_event_each(tenant, make_inqu
     assert sorted(e.attachment_id for e in events) == [a.pk for a in copies]
 
 
+def test_copied_images_get_their_thumbnails_after_the_commit(
+    tenant, make_inquiry, django_capture_on_commit_callbacks
+):
+    inquiry = make_inquiry(
+        attachments=[("photo.png", png_bytes()), ("broken.png", png_bytes()), ("b.txt", b"x")]
+    )
+    damaged = inquiry.attachments.get(original_name="broken.png")
+    with default_storage.open(damaged.file.name, "wb") as file:  # damaged on disk since
+        file.write(png_bytes()[:60])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        (case,) = inquiry_convert_many(
+            org=tenant.org, actor=tenant.caseworker, inquiries=[inquiry]
+        )
+    photo, broken, text = case.attachments.order_by("pk")
+    assert not photo.thumbnail  # conversion itself decodes no image
+
+    for callback in callbacks:  # the worker's job (eager in tests)
+        callback()
+
+    photo.refresh_from_db(), broken.refresh_from_db(), text.refresh_from_db()
+    assert photo.thumbnail.name.startswith(f"thumbnails/{tenant.org.pk}/")
+    with photo.thumbnail.open("rb") as thumb:
+        assert thumb.read(3) == b"\xff\xd8\xff"  # a JPEG
+    assert not broken.thumbnail and not text.thumbnail
+
+
 def test_bulk_conversion_ignores_other_organizations_and_handled_inquiries(
     tenant, other_tenant, make_inquiry
 ):
