@@ -80,4 +80,7 @@ def _empty_cache():
     (whose row ids the database may hand out again) must not leak into the next."""
     from django.core.cache import cache
 
+    from inquiries.services.rules import forget_local_rules
+
     cache.clear()
+    forget_local_rules()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -55,25 +56,48 @@ def _at_once_cache_key(org_id: int, group: str) -> str:
     return f"intake:at-once:{org_id}:{group}"
 
 
+# This process's copy of the answer, kept for LOCAL_SECONDS: a busy API worker asks Redis once
+# a second instead of once per inquiry. Saving a rule clears it here at once; other processes
+# follow within LOCAL_SECONDS.
+LOCAL_SECONDS = 1.0
+_local: dict[tuple[int, str], tuple[float, bool]] = {}
+
+
 def creates_case_at_once(org: Organization, channel: str) -> bool:
     """Whether `channel`'s rule turns inquiries into cases at once.
 
     Asked on every inquiry the API and the web form take in, so the answer is kept in the
-    shared cache; saving an IntakeRule (service, admin or shell) forgets it (see
-    `forget_cached_rule`, connected to post_save)."""
+    shared cache (and for a second in this process); saving an IntakeRule (service, admin or
+    shell) forgets it (see `forget_cached_rule`, connected to post_save)."""
     group = channel_group_for(channel)
+    now = time.monotonic()
+    local = _local.get((org.pk, group))
+    if local is not None and local[0] > now:
+        return local[1]
     key = _at_once_cache_key(org.pk, group)
     cached = cache.get(key)
     if cached is None:
         cached = intake_rule_for(org, channel).create_case_immediately
         cache.set(key, cached, timeout=600)
+    _local[(org.pk, group)] = (now + LOCAL_SECONDS, cached)
     return cached
 
 
 def forget_cached_rule(sender, instance: IntakeRule, **kwargs) -> None:
-    key = _at_once_cache_key(instance.organization_id, instance.channel_group)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Now, and again after commit (a request may have cached the old rule in between)."""
+    where = (instance.organization_id, instance.channel_group)
+
+    def forget() -> None:
+        _local.pop(where, None)
+        cache.delete(_at_once_cache_key(*where))
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def forget_local_rules() -> None:
+    """Empty this process's copies (tests do, between tests, as they empty the cache)."""
+    _local.clear()
 
 
 def intake_rule_for_group(org: Organization, group: str) -> IntakeRule:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from cases.models import Case, NotificationRequest
@@ -180,6 +182,32 @@ def test_tray_rule_keeps_the_inquiry_waiting(tenant, make_inquiry):
     inquiry = make_inquiry(channel=Channel.API)
     assert inquiry.case is None
     assert not Case.objects.exists()
+
+
+def test_changing_the_rule_applies_to_the_very_next_inquiry(tenant, make_inquiry):
+    set_rule(tenant.org, Channel.API, create_case_immediately=False)
+    assert make_inquiry(channel=Channel.API).case is None  # the answer is now cached
+
+    set_rule(tenant.org, Channel.API, create_case_immediately=True)
+
+    assert make_inquiry(channel=Channel.API).case is not None
+
+
+def test_another_process_copy_of_the_rule_expires_within_a_second(
+    tenant, make_inquiry, monkeypatch
+):
+    from inquiries.services import rules
+
+    set_rule(tenant.org, Channel.API, create_case_immediately=False)
+    assert make_inquiry(channel=Channel.API).case is None
+    # Changed elsewhere: no signal reaches this process's copy, only the shared cache is new.
+    IntakeRule.objects.filter(organization=tenant.org).update(create_case_immediately=True)
+    cache.delete(rules._at_once_cache_key(tenant.org.pk, IntakeRule.ChannelGroup.EXTERNAL))
+    assert make_inquiry(channel=Channel.API).case is None  # still the local copy
+    later = time.monotonic() + rules.LOCAL_SECONDS + 0.01
+    monkeypatch.setattr(rules.time, "monotonic", lambda: later)
+
+    assert make_inquiry(channel=Channel.API).case is not None
 
 
 def test_phone_inquiries_follow_the_external_rule(tenant, make_inquiry):
