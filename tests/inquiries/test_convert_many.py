@@ -103,12 +103,10 @@ def test_copied_images_get_their_thumbnails_after_the_commit(
         attachments=[("photo.png", png_bytes()), ("broken.png", png_bytes()), ("b.txt", b"x")]
     )
     damaged = inquiry.attachments.get(original_name="broken.png")
-    with default_storage.open(damaged.file.name, "wb") as file:  # damaged on disk since
+    with default_storage.open(damaged.file.name, "wb") as file:  # damaged after intake
         file.write(png_bytes()[:60])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        (case,) = inquiry_convert_many(
-            org=tenant.org, actor=tenant.caseworker, inquiries=[inquiry]
-        )
+        (case,) = inquiry_convert_many(org=tenant.org, actor=tenant.caseworker, inquiries=[inquiry])
     photo, broken, text = case.attachments.order_by("pk")
     assert not photo.thumbnail  # conversion itself decodes no image
 
