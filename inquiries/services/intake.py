@@ -78,8 +78,10 @@ def _create(
     checked = attachments_check(attachments)
     if property is not None and property.organization_id != org.pk:
         raise ValidationError({"property": _("That belongs to another organization.")})
-    if property is None:
-        property = property_resolve(
+    if property is not None:
+        property_id = property.pk
+    else:
+        property_id = property_resolve(
             org, property_number=values["property_number"], address=values["address"]
         )
     given = ", ".join(p for p in (values["property_number"], values["address"]) if p)
@@ -91,8 +93,8 @@ def _create(
         sender_phone=values["sender_phone"],
         subject=values["subject"],
         message=values["message"],
-        property=property,
-        property_text="" if property is not None else given[:300],
+        property_id=property_id,
+        property_text="" if property_id is not None else given[:300],
         location=values["location"],
         category_hint=values["category"],
         external_reference=values["external_reference"],

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +26,8 @@ def _squash(text: str) -> str:
 
 def property_resolve(
     org: Organization, *, property_number: str = "", address: str = ""
-) -> Property | None:
-    """The property by its number within `org`, else by an exact (case and spacing
+) -> int | None:
+    """The id of the property by its number within `org`, else by an exact (case and spacing
     insensitive) address, else by the part before the first comma ("Storgata 1, 0150 Oslo").
     None when nothing fits or the first text that fits names more than one property.
 
@@ -44,19 +45,19 @@ def property_resolve(
     wanted = ["UPPER(address) = UPPER(%s)"] * len(addresses)
     if number:
         wanted.append("UPPER(property_number) = UPPER(%s)")
-    rows = list(
-        Property.objects.raw(
-            f"SELECT * FROM {Property._meta.db_table} WHERE organization_id = %s"
-            f" AND ({' OR '.join(wanted)}) ORDER BY id LIMIT 20",
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, property_number, address FROM {Property._meta.db_table}"
+            f" WHERE organization_id = %s AND ({' OR '.join(wanted)}) ORDER BY id LIMIT 20",
             [org.pk, *addresses, *([number] if number else [])],
         )
-    )
+        rows = cursor.fetchall()
     if number:
-        by_number = [p for p in rows if p.property_number.upper() == number.upper()]
+        by_number = [pk for pk, found, _address in rows if found.upper() == number.upper()]
         if len(by_number) == 1:
             return by_number[0]
     for candidate in addresses:
-        found = [p for p in rows if p.address.upper() == candidate.upper()]
+        found = [pk for pk, _number, address in rows if address.upper() == candidate.upper()]
         if found:
             return found[0] if len(found) == 1 else None
     return None
