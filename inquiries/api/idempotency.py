@@ -1,9 +1,11 @@
 """`Idempotency-Key` for API writes: a retry gets the first answer instead of a second inquiry.
 
 The same key with the same request within IDEMPOTENCY_WINDOW replays the stored status and body;
-the same key with a different request is refused (422). The answer is stored in the same
-transaction as the inquiry, and the unique (organization, key) constraint makes a concurrent
-duplicate wait for the first and then fail with IntegrityError, after which it replays.
+the same key with a different request is refused (422). The key is claimed (its row
+inserted) first thing in the transaction that creates the inquiry, and the answer filled in at
+its end: the unique (organization, key) constraint makes a concurrent duplicate wait at its own
+claim for the first to commit and then fail with IntegrityError, after which it replays,
+before it has written anything (files included).
 """
 
 from __future__ import annotations
@@ -102,18 +104,20 @@ def idempotency_stored(org: Organization, key: str, fingerprint: str) -> ApiIdem
     return stored
 
 
-def idempotency_store(
-    *, org: Organization, key: str, fingerprint: str, status_code: int, body: dict
-) -> ApiIdempotencyKey:
-    """Store an answer; call it inside the transaction that did the work. Raises IntegrityError
-    when a concurrent request with the same key stored its answer first."""
+def idempotency_claim(*, org: Organization, key: str, fingerprint: str) -> ApiIdempotencyKey:
+    """Claim `key` for this request; call it first inside the transaction that does the work.
+    Raises IntegrityError when a concurrent request with the same key claimed it first (after
+    waiting for that request's transaction to commit)."""
     return ApiIdempotencyKey.objects.create(
-        organization=org,
-        key=key,
-        request_hash=fingerprint,
-        status_code=status_code,
-        response_body=body,
+        organization=org, key=key, request_hash=fingerprint, status_code=0, response_body={}
     )
+
+
+def idempotency_answer(claim: ApiIdempotencyKey, *, status_code: int, body: dict) -> None:
+    """Store the answer on a claimed key, in the same transaction."""
+    claim.status_code = status_code
+    claim.response_body = body
+    claim.save(update_fields=["status_code", "response_body"])
 
 
 def idempotency_keys_purge(*, now: datetime.datetime | None = None) -> int:

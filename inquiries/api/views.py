@@ -22,8 +22,9 @@ from inquiries.api import schema  # noqa: F401  (registers the Api-Key scheme)
 from inquiries.api.idempotency import (
     HEADER,
     body_fields,
+    idempotency_answer,
+    idempotency_claim,
     idempotency_key_from,
-    idempotency_store,
     idempotency_stored,
     request_fingerprint,
 )
@@ -127,11 +128,11 @@ class InquiryCreateView(APIView):
             )
         try:
             with transaction.atomic():
+                # Claimed before anything is written: a concurrent duplicate fails here.
+                claim = idempotency_claim(org=org, key=key, fingerprint=fingerprint)
                 inquiry = self._receive(request, serializer)
                 body = _answer(inquiry)
-                idempotency_store(
-                    org=org, key=key, fingerprint=fingerprint, status_code=201, body=body
-                )
+                idempotency_answer(claim, status_code=201, body=body)
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as it did.
             stored = idempotency_stored(org, key, fingerprint)

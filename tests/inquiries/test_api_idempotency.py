@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from inquiries.api import views as api_views
 from inquiries.api.idempotency import idempotency_keys_purge
-from inquiries.models import ApiIdempotencyKey, Inquiry
+from inquiries.models import ApiIdempotencyKey, Inquiry, InquiryAttachment
 from organizations.services_api_keys import api_key_create
 from tests.inquiries.conftest import png_bytes
 from tests.markers import ROW_LOCKS, postgresql_only
@@ -138,6 +139,31 @@ def test_losing_the_race_replays_the_winners_answer(tenant, secret, monkeypatch)
     assert loser.json() == winner.json()
     assert Inquiry.objects.count() == 1
     assert len(calls) == 2
+
+
+def test_losing_the_race_with_a_file_leaves_no_file_behind(tenant, secret, monkeypatch):
+    def send():
+        return Client().post(
+            URL,
+            {**BODY, "attachments": [SimpleUploadedFile("crack.png", png_bytes(), "image/png")]},
+            headers={"Authorization": f"Api-Key {secret}", "Idempotency-Key": "upload-2"},
+        )
+
+    winner = send()
+    real_stored = api_views.idempotency_stored
+    calls = []
+
+    def not_yet_committed(org, key, fingerprint):
+        calls.append(key)
+        return None if len(calls) == 1 else real_stored(org, key, fingerprint)
+
+    monkeypatch.setattr(api_views, "idempotency_stored", not_yet_committed)
+    loser = send()
+
+    assert loser.json() == winner.json()
+    stored = InquiryAttachment.objects.get()
+    folder = f"inquiries/{tenant.org.pk}"
+    assert default_storage.listdir(folder)[1] == [stored.stored_name]
 
 
 @pytest.mark.django_db(transaction=True)
