@@ -6,6 +6,7 @@ from django.views.static import serve
 
 from inquiries import webform
 from organizations.views import auth, health
+from organizations.views.logo import organization_logo
 
 account_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -47,6 +48,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("form/<slug:org_slug>/", webform.webform, name="inquiry_webform"),
     path("form/<slug:org_slug>/thanks/", webform.webform_thanks, name="inquiry_webform_thanks"),
+    path("form/<slug:org_slug>/logo", organization_logo, name="organization_logo"),
     path("<slug:org_slug>/", include(org_patterns)),
 ]
 

@@ -50,11 +50,36 @@ class TeamForm(forms.ModelForm):
         self.fields["name"].validators = []
 
 
-class OrganizationSettingsForm(forms.ModelForm):
-    class Meta:
-        model = Organization
-        fields = ["name", "default_language", "time_zone", "brand_color", "logo"]
-        widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+class OrganizationSettingsForm(forms.Form):
+    """The organization's own settings; organization_update checks and stores them."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    default_language = forms.ChoiceField(label=_("default language"))
+    time_zone = forms.CharField(label=_("time zone"), max_length=64)
+    brand_color = forms.CharField(
+        label=_("brand colour"), max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    logo = forms.FileField(
+        label=_("logo"),
+        required=False,
+        help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB. Shown on your web form."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args, org: Organization, **kwargs):
+        initial = {
+            "name": org.name,
+            "default_language": org.default_language,
+            "time_zone": org.time_zone,
+            "brand_color": org.brand_color,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["default_language"].choices = Organization._meta.get_field(
+            "default_language"
+        ).choices
+        if not org.logo:
+            del self.fields["remove_logo"]
 
 
 class MultipleFileInput(forms.FileInput):

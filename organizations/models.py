@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +134,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def logo_url(self) -> str:
+        """Where the logo is served to anyone (see organizations/views/logo.py); "" without one.
+        The file's generated name in the query string changes with the logo."""
+        if not self.logo:
+            return ""
+        version = self.logo.name.rsplit("/", 1)[-1].split(".")[0]
+        return f"{reverse('organization_logo', args=[self.slug])}?v={version}"
 
 
 class Membership(models.Model):

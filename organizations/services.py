@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Iterable
 
+import filetype
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
+
+logger = logging.getLogger(__name__)
 
 
 def _last_admin_guard(org: Organization, membership: Membership) -> None:
@@ -147,3 +154,71 @@ def team_delete(*, org: Organization, actor: User, team: Team) -> None:
 def user_set_language(*, user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])
+
+
+# --- The organization itself ----------------------------------------------------------------
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+
+def _checked_logo(upload) -> str:
+    """The extension for `upload` if it is a PNG, JPEG, GIF or WebP image (by its content, not
+    its name) of at most LOGO_MAX_BYTES; ValidationError on `logo` otherwise."""
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            {
+                "logo": _("The logo is larger than %(size)s.")
+                % {"size": filesizeformat(LOGO_MAX_BYTES)}
+            }
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(262))
+    upload.seek(0)
+    if kind is None or kind.mime not in LOGO_TYPES:
+        raise ValidationError({"logo": _("Use a PNG, JPEG, GIF or WebP image for the logo.")})
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError({"logo": _("The logo could not be read as an image.")}) from exc
+    finally:
+        upload.seek(0)
+    return LOGO_TYPES[kind.mime]
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    org: Organization,
+    actor: User,
+    name: str,
+    default_language: str,
+    time_zone: str,
+    brand_color: str,
+    logo=None,
+    remove_logo: bool = False,
+) -> Organization:
+    """Change the organization's settings. `logo`: a new image upload (replaces the old one),
+    or None to keep it; `remove_logo` drops it. A replaced or dropped file is deleted after
+    commit; a new one is stored under a generated name and deleted again if saving fails."""
+    old_logo = org.logo.name
+    org.name, org.default_language = name, default_language
+    org.time_zone, org.brand_color = time_zone, brand_color
+    org.full_clean(exclude=["logo", "slug"])
+    if logo is not None:
+        extension = _checked_logo(logo)
+        org.logo.save(f"{org.pk}/{uuid.uuid4().hex}.{extension}", logo, save=False)
+        try:
+            org.save()
+        except Exception:
+            org.logo.storage.delete(org.logo.name)
+            raise
+    else:
+        if remove_logo:
+            org.logo = ""
+        org.save()
+    if old_logo and old_logo != org.logo.name:
+        transaction.on_commit(lambda: org.logo.storage.delete(old_logo))
+    logger.info("Organization %s settings changed by %s", org.slug, actor)
+    return org

@@ -24,13 +24,17 @@ def settings_home(request):
 
 @org_view(roles=ADMIN_ROLES)
 def organization_edit(request):
-    form = OrganizationSettingsForm(
-        request.POST or None, request.FILES or None, instance=request.org
-    )
+    org = request.org
+    form = OrganizationSettingsForm(request.POST or None, request.FILES or None, org=org)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Organization settings saved."))
-        return redirect("organizations:organization_edit", org_slug=request.org.slug)
+        try:
+            services.organization_update(org=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            org.refresh_from_db()  # the page shows what is saved; the form keeps what was typed
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organization settings saved."))
+            return redirect("organizations:organization_edit", org_slug=org.slug)
     return render(request, "organizations/settings/organization.html", {"form": form})
 
 
