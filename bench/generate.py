@@ -351,45 +351,6 @@ def generate_org(slug: str, cases: int, *, seed: int = 42, verbose: bool = True)
     return g.org
 
 
-def add_busy_case(org, events: int = 200):
-    """One more case whose page shows `events` history entries, made through the services."""
-    from cases.models import CaseEvent
-    from cases.services.cases import case_change, case_create
-    from cases.services.notes import note_add
-    from cases.services.tasks import task_add
-    from cases.services.time import time_entry_add
-    from organizations.models import User
-
-    actor = User.objects.get(email=f"bench-cw0@{org.slug}.example")
-    other = User.objects.get(email=f"bench-cw1@{org.slug}.example")
-    case = case_create(org=org, actor=actor, title="Sak med lang historikk", assignee=actor)
-    i = 0
-    while CaseEvent.objects.filter(case=case).count() < events:
-        step = i % 5
-        if step == 0:
-            note_add(org=org, actor=actor, case=case, body=f"Notat nummer {i}: ringte kunden.")
-        elif step == 1:
-            task_add(org=org, actor=actor, case=case, title=f"Oppgave {i}", assignee=other)
-        elif step == 2:
-            time_entry_add(org=org, actor=actor, case=case, minutes=15 + i % 30, note="Arbeid")
-        elif step == 3:
-            case_change(
-                org=org,
-                actor=actor,
-                case=case,
-                priority="high" if case.priority != "high" else "normal",
-            )
-        else:
-            case_change(
-                org=org,
-                actor=actor,
-                case=case,
-                assignee=other if case.assignee_id == actor.pk else actor,
-            )
-        i += 1
-    return case
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, default=1)

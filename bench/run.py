@@ -101,6 +101,45 @@ def explain(org, user) -> None:
             print(f"\n-- {query['sql'][:100]}...\n" + "\n".join(r[0] for r in cur.fetchall()))
 
 
+def add_busy_case(org, events: int = 200):
+    """One more case whose page shows `events` history entries, made through the services."""
+    from cases.models import CaseEvent
+    from cases.services.cases import case_change, case_create
+    from cases.services.notes import note_add
+    from cases.services.tasks import task_add
+    from cases.services.time import time_entry_add
+    from organizations.models import User
+
+    actor = User.objects.get(email=f"bench-cw0@{org.slug}.example")
+    other = User.objects.get(email=f"bench-cw1@{org.slug}.example")
+    case = case_create(org=org, actor=actor, title="Sak med lang historikk", assignee=actor)
+    i = 0
+    while CaseEvent.objects.filter(case=case).count() < events:
+        step = i % 5
+        if step == 0:
+            note_add(org=org, actor=actor, case=case, body=f"Notat nummer {i}: ringte kunden.")
+        elif step == 1:
+            task_add(org=org, actor=actor, case=case, title=f"Oppgave {i}", assignee=other)
+        elif step == 2:
+            time_entry_add(org=org, actor=actor, case=case, minutes=15 + i % 30, note="Arbeid")
+        elif step == 3:
+            case_change(
+                org=org,
+                actor=actor,
+                case=case,
+                priority="high" if case.priority != "high" else "normal",
+            )
+        else:
+            case_change(
+                org=org,
+                actor=actor,
+                case=case,
+                assignee=other if case.assignee_id == actor.pk else actor,
+            )
+        i += 1
+    return case
+
+
 def main() -> None:
     args = parse_args()
     url = bench_database_url(args.database)
@@ -108,7 +147,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SAKSFLYT_VAR_DIR", str(Path("/tmp/saksflyt-bench-var")))
     os.environ["ALLOWED_HOSTS"] = "testserver"  # the Django test client's host
-    from generate import add_busy_case, generate_org, setup_django
+    from generate import generate_org, setup_django
 
     setup_django()
     from django.core.management import call_command
