@@ -252,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inquiries.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=41),
     },
+    "sweep-orphan-files": {
+        "task": "organizations.tasks.sweep_orphan_files",
+        "schedule": crontab(minute=53, hour=4),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------
