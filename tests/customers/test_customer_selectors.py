@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from customers.selectors import customer_autocomplete, customer_page, customer_search
 from tests.factories.customers import CustomerFactory
+from tests.markers import postgresql_only
 
 
 def _names(queryset) -> list[str]:
@@ -97,3 +98,32 @@ def test_autocomplete_needs_a_query(tenant):
     CustomerFactory(organization=tenant.org)
 
     assert customer_autocomplete(tenant.org, "") == []
+
+
+@postgresql_only("trigram indexes are a PostgreSQL extension")
+def test_the_search_can_use_the_trigram_index_of_every_column_it_reads(tenant):
+    """The indexes must index exactly the expressions the search's SQL compares."""
+    from django.db import connection
+
+    from customers.models import Customer
+    from customers.selectors import _customer_filter, _with_compact_numbers
+
+    # The search's own conditions, without the organization (whose B-tree would win on a
+    # table this small): with sequential scans off, each condition must find its index.
+    query = _with_compact_numbers(Customer.objects.all()).filter(_customer_filter("Nordmann"))
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in (
+        "customer_name_trgm",
+        "customer_email_trgm",
+        "customer_address_trgm",
+        "customer_city_trgm",
+        "customer_contact_trgm",
+        "customer_postcode_trgm",
+        "customer_phone_trgm",
+        "customer_org_number_trgm",
+    ):
+        assert index in plan, index
