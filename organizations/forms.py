@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import LANGUAGE_CHOICES, Membership, Organization, Team
@@ -53,14 +54,17 @@ class TeamForm(forms.ModelForm):
 class OrganizationSettingsForm(forms.Form):
     """The organization's own settings; organization_update checks and stores them."""
 
-    name = forms.CharField(label=_("name"), max_length=200)
-    default_language = forms.ChoiceField(label=_("default language"))
-    time_zone = forms.CharField(label=_("time zone"), max_length=64)
+    # Labels as a ModelForm makes them from the model's verbose names.
+    name = forms.CharField(label=capfirst(_("name")), max_length=200)
+    default_language = forms.ChoiceField(label=capfirst(_("default language")))
+    time_zone = forms.CharField(label=capfirst(_("time zone")), max_length=64)
     brand_color = forms.CharField(
-        label=_("brand colour"), max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+        label=capfirst(_("brand colour")),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
     )
     logo = forms.FileField(
-        label=_("logo"),
+        label=capfirst(_("logo")),
         required=False,
         help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB. Shown on your web form."),
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
