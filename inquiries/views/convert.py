@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cases.views.lists_create import PICKER_MATCHES
+from cases.views.lists_table import optional_url
 from customers.models import ContactRole
 from inquiries import selectors
 from inquiries.forms.convert import InquiryConvertForm
@@ -16,6 +18,7 @@ from inquiries.services.convert import inquiry_convert as convert_service
 from inquiries.services.intake import intake_rule_for
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
 from organizations.web import add_service_errors
+from properties.selectors import property_options
 
 
 def _property_people(inquiry: Inquiry) -> list[ContactRole]:
@@ -44,7 +47,13 @@ def inquiry_convert(request: HttpRequest, inquiry_id: int) -> HttpResponse:
         )
     rule = intake_rule_for(org, inquiry.channel)
     form_kwargs = {"org": org, "inquiry": inquiry, "rule": rule}
-    if request.method == "POST":
+    searching = request.method == "POST" and "_refresh" in request.POST
+    if searching:
+        # The property search without JavaScript: show the matches, keep everything typed.
+        form = InquiryConvertForm(request.POST, **form_kwargs)
+        q = (form["property_search"].value() or "").strip()
+        form.prepare_property_picker(property_options(org, q, PICKER_MATCHES) if q else ())
+    elif request.method == "POST":
         form = InquiryConvertForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
@@ -70,5 +79,11 @@ def inquiry_convert(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     return render(
         request,
         "inquiries/convert.html",
-        {"form": form, "inquiry": inquiry, "rule": rule, "people": _property_people(inquiry)},
+        {
+            "form": form,
+            "inquiry": inquiry,
+            "rule": rule,
+            "people": _property_people(inquiry),
+            "property_autocomplete_url": optional_url("properties:property_autocomplete", org.slug),
+        },
     )

@@ -216,3 +216,49 @@ def test_manual_conversion_moves_the_round_robin_on(tenant, staff, make_inquiry)
     client.post(convert_url(first), form_data(client.get(convert_url(first))))
     second = make_inquiry()
     assert client.get(convert_url(second)).context["form"]["assignee"].value() == staff[1].pk
+
+
+def test_the_property_picker_offers_the_current_property_not_every_property(tenant, make_inquiry):
+    home = PropertyFactory(organization=tenant.org, address="Fjordveien 7")
+    PropertyFactory(organization=tenant.org, address="Storgata 1")
+    inquiry = make_inquiry(address="Fjordveien 7")
+    assert inquiry.property == home
+
+    response = tenant.client_for(tenant.caseworker).get(convert_url(inquiry))
+
+    choices = list(response.context["form"].fields["property"].widget.choices)
+    assert [value for value, _label in choices] == ["", home.pk]
+    assert "Storgata 1" not in response.content.decode()
+
+
+def test_searching_properties_without_javascript_keeps_what_was_typed(tenant, make_inquiry):
+    wanted = PropertyFactory(organization=tenant.org, address="Storgata 1")
+    inquiry = make_inquiry()
+    client = tenant.client_for(tenant.caseworker)
+    first = client.get(convert_url(inquiry))
+
+    data = form_data(first, title="Typed title", property_search="storgata", _refresh="property")
+    response = client.post(convert_url(inquiry), data)
+
+    assert response.status_code == 200
+    assert 'value="Typed title"' in response.content.decode()
+    picker = response.context["form"].fields["property"].widget
+    assert wanted.pk in [value for value, _label in picker.choices]
+    assert Inquiry.objects.get(pk=inquiry.pk).status == Inquiry.Status.NEW
+    # Choosing the match saves it on the case.
+    response = client.post(convert_url(inquiry), form_data(response, property=wanted.pk))
+    assert response.status_code == 302
+    assert Inquiry.objects.get(pk=inquiry.pk).case.property == wanted
+
+
+def test_a_property_of_another_organization_is_refused(tenant, other_tenant, make_inquiry):
+    foreign = PropertyFactory(organization=other_tenant.org, address="Elsewhere 1")
+    inquiry = make_inquiry()
+    client = tenant.client_for(tenant.caseworker)
+    first = client.get(convert_url(inquiry))
+
+    response = client.post(convert_url(inquiry), form_data(first, property=foreign.pk))
+
+    assert response.status_code == 200
+    assert "Choose a property from the list." in response.content.decode()
+    assert Inquiry.objects.get(pk=inquiry.pk).status == Inquiry.Status.NEW
