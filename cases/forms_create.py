@@ -20,6 +20,7 @@ from customers.models import Customer
 from organizations.models import Organization
 from organizations.rendering import FAST_RENDERER
 from properties.models import Container, Property
+from properties.selectors import property_label
 
 Notify = NotificationRequest
 
@@ -138,10 +139,10 @@ class CaseCreateForm(forms.Form):
             self.selected_property = Property.objects.filter(
                 organization=self.org, pk=property_id
             ).first()
-        self.fields["customer"].widget.choices = picker_options(
+        self.fields["customer"].widget.choices = _picker_options(
             self.selected_customer, customer_matches, _customer_label
         )
-        self.fields["property"].widget.choices = picker_options(
+        self.fields["property"].widget.choices = _picker_options(
             self.selected_property, property_matches, property_label
         )
         containers = (
@@ -265,14 +266,7 @@ def _customer_label(customer: Customer) -> str:
     return f"{customer.name} · {extra}" if extra else customer.name
 
 
-def property_label(prop: Property) -> str:
-    if prop.name and prop.name != prop.address:
-        return f"{prop.name} – {prop.full_address}"
-    return prop.full_address
-
-
-def picker_options(selected, matches, label) -> list[tuple[Any, str]]:
-    """Choices of a picker select (cases/_picker.html): none, the current choice, the matches."""
+def _picker_options(selected, matches, label) -> list[tuple[Any, str]]:
     options: list[tuple[Any, str]] = [("", "—")]
     seen = set()
     for row in [selected, *matches]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms_create import picker_options, property_label
 from cases.models import Case, Category, NotificationRequest
 from cases.services.cases import CaseData
 from customers.models import Customer, Supplier
@@ -23,7 +22,9 @@ from inquiries.services.matching import (
 from inquiries.services.rules import assignee_peek
 from organizations.models import Organization, Team, User
 from organizations.selectors import staff_members
+from properties.formkit import limit_picker
 from properties.models import Property
+from properties.selectors import property_label
 
 Request = NotificationRequest
 
@@ -70,7 +71,9 @@ class InquiryConvertForm(forms.Form):
     new_customer_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     new_customer_kind = forms.ChoiceField(label=_("Create as"), choices=Customer.Kind.choices)
     # A picker (cases/_picker.html): the current choice and search matches, not every property.
-    property = forms.IntegerField(label=_("Property"), required=False, widget=forms.Select)
+    property = forms.ModelChoiceField(
+        label=_("Property"), queryset=Property.objects.none(), required=False
+    )
     property_search = forms.CharField(label=_("Find property"), required=False, max_length=100)
     external_reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
     visible_to_customer = forms.BooleanField(
@@ -100,28 +103,16 @@ class InquiryConvertForm(forms.Form):
         f["teams"].queryset = Team.objects.filter(organization=org).order_by("name")
         f["supplier"].queryset = Supplier.objects.filter(organization=org, is_active=True)
         f["customer"].queryset = customer_candidates(org, inquiry)
+        f["property"].queryset = Property.objects.filter(organization=org)
         self.prepare_property_picker()
         f["attachments"].queryset = inquiry.attachments.order_by("pk")
         if inquiry.channel != Channel.PORTAL:
             f["visible_to_customer"].help_text = _("The sender did not write from the portal.")
 
     def prepare_property_picker(self, matches=()) -> None:
-        """The property select offers the current choice (of this organization only) and
-        `matches` (a search's)."""
-        value = self["property"].value()
-        selected = None
-        if value not in (None, "") and str(value).isdigit():
-            selected = Property.objects.filter(organization=self.org, pk=int(value)).first()
-        self.selected_property = selected
-        self.fields["property"].widget.choices = picker_options(selected, matches, property_label)
-
-    def clean_property(self) -> Property | None:
-        property_id = self.cleaned_data.get("property")
-        if not property_id:
-            return None
-        if self.selected_property is None or self.selected_property.pk != property_id:
-            raise forms.ValidationError(_("Choose a property from the list."))
-        return self.selected_property
+        """The property select shows the current choice and `matches` (a search's); any
+        property of the organization is still accepted."""
+        limit_picker(self, "property", matches, label=property_label)
 
     def suggestion(self) -> dict:
         """What the intake rule and the inquiry say, for the caseworker to change."""
@@ -146,7 +137,7 @@ class InquiryConvertForm(forms.Form):
             "new_customer_email": inquiry.sender_email,
             "new_customer_phone": inquiry.sender_phone,
             "new_customer_kind": rule.new_customer_kind,
-            "property": inquiry.property_id,
+            "property": inquiry.property,
             "external_reference": inquiry.external_reference,
             "visible_to_customer": (
                 rule.visible_to_customer_default if inquiry.channel == Channel.PORTAL else False
