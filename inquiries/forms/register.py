@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import MultipleFileField
 from organizations.models import Organization
+from properties.formkit import limit_picker
 from properties.models import Property
+from properties.selectors import property_label
 
 
 class InquiryRegisterForm(forms.Form):
@@ -31,9 +33,10 @@ class InquiryRegisterForm(forms.Form):
 
     def __init__(self, *args, org: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["property"].queryset = Property.objects.filter(organization=org).order_by(
-            "address"
-        )
+        self.fields["property"].queryset = Property.objects.filter(organization=org)
+        # Not every property in the select: the current one, the rest found by searching (or by
+        # the address typed below, which intake matches to a property).
+        limit_picker(self, "property", (), label=property_label)
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cases.views.lists_table import optional_url
 from inquiries.forms.register import InquiryRegisterForm
 from inquiries.services.intake import inquiry_register as register_service
 from inquiries.views.common import new_case_url
@@ -39,5 +40,9 @@ def inquiry_register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inquiries/register.html",
-        {"form": form, "new_case_url": new_case_url(org.slug)},
+        {
+            "form": form,
+            "new_case_url": new_case_url(org.slug),
+            "property_autocomplete_url": optional_url("properties:property_autocomplete", org.slug),
+        },
     )

@@ -172,3 +172,21 @@ def test_caseworkers_cannot_change_settings(tenant, staff_client):
     assert staff_client.get(url("bulk_category_edit", tenant.org)).status_code == 403
     page = staff_client.get(url("inquiry_list", tenant.org)).content.decode()
     assert url("intake_settings", tenant.org) not in page
+
+
+def test_register_page_does_not_list_every_property_but_accepts_any_of_the_organization(
+    tenant, other_tenant, staff_client
+):
+    home = PropertyFactory(organization=tenant.org, address="Fjordveien 7")
+    foreign = PropertyFactory(organization=other_tenant.org, address="Elsewhere 1")
+    register = url("inquiry_register", tenant.org)
+
+    page = staff_client.get(register)
+
+    assert list(page.context["form"].fields["property"].widget.choices) == [("", "—")]
+    assert "Fjordveien 7" not in page.content.decode()
+    data = {"sender_name": "Kari", "subject": "Leak", "message": "Water"}
+    refused = staff_client.post(register, {**data, "property": foreign.pk})
+    assert "property" in refused.context["form"].errors
+    staff_client.post(register, {**data, "property": home.pk})
+    assert Inquiry.objects.get(organization=tenant.org).property == home
