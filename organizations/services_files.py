@@ -1,8 +1,9 @@
 """Stored files that no row points to any more, found and removed.
 
-Services delete the files of a failed write themselves (see files_removed_on_error), but a file
-written inside a transaction that fails later, at COMMIT or in an enclosing block, stays
-behind. The daily sweep removes every file under MEDIA storage that no file field of any model
+Services delete the files of a failed write themselves (see files_removed_on_error, which also
+covers a failing COMMIT and enclosing blocks of its own), but a file can still stay behind: a
+caller's transaction that rolls back without such a block around it, a crash between writing
+and COMMIT. The daily sweep removes every file under MEDIA storage that no file field of any model
 names, once it is older than a grace period (a file of a transaction still in flight is young).
 Models are found through the app registry, so a new file field is covered without a change
 here.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import contextvars
 import io
 import logging
 import os
@@ -209,10 +210,24 @@ def _thumbnail(upload: UploadedFile, content_type: str, name: str) -> tuple[byte
 # --- Storing ----------------------------------------------------------------------------------
 
 
+# The innermost files_removed_on_error block's list of names, for a nested block to hand to.
+_enclosing_written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "enclosing_written", default=None
+)
+
+
 @contextlib.contextmanager
 def files_removed_on_error() -> Iterator[list[str]]:
-    """Collect stored file names; delete them if the block raises (the rows rolled back)."""
+    """Collect stored file names; delete them if the block raises (the rows rolled back).
+
+    Put it outside `transaction.atomic()`, so that a failing COMMIT deletes the files too.
+    Blocks nest: an inner block that ends well hands its names to the enclosing block until
+    the transaction commits, so the enclosing block deletes them as well if it fails later
+    (a service called inside a caller's transaction that then rolls back).
+    """
     written: list[str] = []
+    enclosing = _enclosing_written.get()
+    token = _enclosing_written.set(written)
     try:
         yield written
     except BaseException:
@@ -220,6 +235,19 @@ def files_removed_on_error() -> Iterator[list[str]]:
             with contextlib.suppress(OSError):
                 default_storage.delete(name)
         raise
+    else:
+        if enclosing is not None and written:
+            names = list(written)
+            enclosing.extend(names)
+            # Committed files are the rows' own now: the enclosing block must not delete them.
+            transaction.on_commit(lambda: _forget(enclosing, names))
+    finally:
+        _enclosing_written.reset(token)
+
+
+def _forget(written: list[str], names: list[str]) -> None:
+    committed = set(names)
+    written[:] = [name for name in written if name not in committed]
 
 
 def attachments_store(

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import schema as errors
+from cases.services.attachments import files_removed_on_error
 from inquiries.api import schema  # noqa: F401  (registers the Api-Key scheme)
 from inquiries.api.idempotency import (
     HEADER,
@@ -127,7 +128,8 @@ class InquiryCreateView(APIView):
                 _answer(self._receive(request, serializer)), status=status.HTTP_201_CREATED
             )
         try:
-            with transaction.atomic():
+            # Files the inquiry stored are deleted if anything after them fails (at COMMIT too).
+            with files_removed_on_error(), transaction.atomic():
                 # Claimed before anything is written: a concurrent duplicate fails here.
                 claim = idempotency_claim(org=org, key=key, fingerprint=fingerprint)
                 inquiry = self._receive(request, serializer)

@@ -161,9 +161,10 @@ def inquiry_receive(
     at_once = creates_case_at_once(org, channel)
     # The common case (no files, the inquiry waits in the tray) is one INSERT: atomic on its
     # own, so it skips the BEGIN/COMMIT round trips. Files or an immediate case need a
-    # transaction so that nothing is left half-done.
+    # transaction so that nothing is left half-done; files written are deleted if it fails,
+    # at its COMMIT too.
     guard = transaction.atomic() if attachments or at_once else contextlib.nullcontext()
-    with guard, files_removed_on_error() as written:
+    with files_removed_on_error() as written, guard:
         inquiry = _create(
             org=org,
             channel=channel,
@@ -188,7 +189,6 @@ def inquiry_receive(
         return _apply_rule(org, inquiry, actor, at_once)
 
 
-@transaction.atomic
 def inquiry_register(
     *,
     org: Organization,
@@ -204,7 +204,7 @@ def inquiry_register(
     attachments: Iterable = (),
 ) -> Inquiry:
     """Staff type in an inquiry from a phone call (seed 003); it follows the external rule."""
-    with files_removed_on_error() as written:
+    with files_removed_on_error() as written, transaction.atomic():
         inquiry = _create(
             org=org,
             channel=Channel.PHONE,

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test import Client
 from django.utils import timezone
 
@@ -164,6 +164,70 @@ def test_losing_the_race_with_a_file_leaves_no_file_behind(tenant, secret, monke
     stored = InquiryAttachment.objects.get()
     folder = f"inquiries/{tenant.org.pk}"
     assert default_storage.listdir(folder)[1] == [stored.stored_name]
+
+
+def stored_files(org) -> list[str]:
+    folder = f"inquiries/{org.pk}"
+    return default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
+
+
+def test_a_conflict_found_after_the_files_were_written_leaves_no_file_behind(
+    tenant, secret, monkeypatch
+):
+    """The inquiry and its file are written, then storing the answer fails: the transaction
+    rolls back and the file written inside inquiry_receive goes with it."""
+
+    def conflict(claim, *, status_code, body):
+        assert len(stored_files(tenant.org)) == 1  # the file was written by now
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(api_views, "idempotency_answer", conflict)
+    response = Client().post(
+        URL,
+        {**BODY, "attachments": [SimpleUploadedFile("crack.png", png_bytes(), "image/png")]},
+        headers={"Authorization": f"Api-Key {secret}", "Idempotency-Key": "upload-3"},
+    )
+
+    assert response.status_code == 500
+    assert not Inquiry.objects.exists() and not ApiIdempotencyKey.objects.exists()
+    assert stored_files(tenant.org) == []
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only(ROW_LOCKS)
+@pytest.mark.parametrize("same_file", [True, False], ids=["duplicates", "conflicting"])
+def test_concurrent_requests_with_one_key_leave_only_the_winners_file(tenant, secret, same_file):
+    """Four requests with the same key race, each with a file (the same one, or a different
+    one each): one inquiry is made, and storage holds its file and nothing else."""
+    barrier = threading.Barrier(4)
+    results = []
+
+    def send(n: int):
+        try:
+            client = Client()
+            image = png_bytes() + (b"" if same_file else b"\0" * n)
+            upload = SimpleUploadedFile("crack.png", image, "image/png")
+            barrier.wait(timeout=10)
+            results.append(
+                client.post(
+                    URL,
+                    {**BODY, "attachments": [upload]},
+                    headers={"Authorization": f"Api-Key {secret}", "Idempotency-Key": "race"},
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    codes = sorted(r.status_code for r in results)
+    assert codes == ([201] * 4 if same_file else [201, 422, 422, 422])
+    stored = InquiryAttachment.objects.get()
+    assert stored_files(tenant.org) == [stored.stored_name]
 
 
 @pytest.mark.django_db(transaction=True)
