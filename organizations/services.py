@@ -180,6 +180,9 @@ def _checked_logo(upload) -> str:
     try:
         with Image.open(upload) as image:
             image.verify()
+    except Image.DecompressionBombError as exc:
+        too_big = _("The logo has too many pixels; use a smaller image.")
+        raise ValidationError({"logo": too_big}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError({"logo": _("The logo could not be read as an image.")}) from exc
     finally:

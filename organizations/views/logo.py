@@ -10,14 +10,14 @@ import mimetypes
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from organizations.models import Organization
 
 CACHE_SECONDS = 24 * 60 * 60
 
 
-@require_GET
+@require_safe
 def organization_logo(request: HttpRequest, org_slug: str) -> FileResponse:
     org = get_object_or_404(Organization, slug=org_slug)
     if not org.logo:
