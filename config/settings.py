@@ -225,6 +225,28 @@ ANYMAIL = {
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", "")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", "")
+# SMS goes through Twilio when it is configured, else it is printed (demo mode).
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    "notifications.transports.TwilioSmsBackend"
+    if TWILIO_ACCOUNT_SID
+    else "notifications.transports.ConsoleSmsBackend",
+)
+# A bare 8-digit number is taken to be in this country.
+SMS_DEFAULT_COUNTRY_CODE = env.str("SMS_DEFAULT_COUNTRY_CODE", "+47")
+# The right-hand side of our own Message-IDs (threading replies depends on them).
+EMAIL_MESSAGE_ID_DOMAIN = env.str(
+    "EMAIL_MESSAGE_ID_DOMAIN",
+    (DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "saksflyt.localhost"),
+)
+# The outbox (notifications/outbox.py): attempts before a message shows as failed, the first
+# retry's delay (doubling, with jitter), how long a worker holds a row it is sending, and how
+# long a queued row may wait for its task before the sweeper re-enqueues it.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 6, minimum=1)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", 30, minimum=1)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", 300, minimum=5)
+OUTBOX_SWEEP_GRACE_SECONDS = env.int("OUTBOX_SWEEP_GRACE_SECONDS", 60, minimum=0)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -244,6 +266,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_RETRY_DELAY = 10
 CELERY_TASK_MAX_RETRIES = 5
 CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "purge-deleted-inquiries": {
         "task": "inquiries.tasks.purge_deleted_inquiries",
         "schedule": crontab(minute=17, hour=3),

@@ -125,6 +125,11 @@ class Organization(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f5f8b."))],
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    email_signature = models.TextField(
+        _("e-mail signature"),
+        blank=True,
+        help_text=_("Added below every e-mail the organization sends to customers and suppliers."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

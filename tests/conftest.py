@@ -72,6 +72,10 @@ def admin_client_org(tenant) -> Client:
 def _english_and_fast(settings):
     settings.LANGUAGE_CODE = "en"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "notifications.transports.LocMemSmsBackend"
+    from notifications.transports import LocMemSmsBackend
+
+    LocMemSmsBackend.outbox = []
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,382 @@
+"""The durable outbox: every e-mail and SMS is a row first, then sent by a worker.
+
+- `message_queue` writes the row in the caller's transaction and enqueues the send task after
+  commit; a rolled-back change sends nothing.
+- `message_deliver` (the worker) claims the row — `SELECT … FOR UPDATE SKIP LOCKED`, status
+  `sending` with a lease — commits, calls the transport, and records the outcome. Two workers
+  never hold the same row; a row that is `sent` (or later) is never claimed again.
+- `outbox_sweep` (beat, every minute) re-enqueues rows left `queued` past their time and rows
+  whose `sending` lease ran out (a SIGKILLed worker), so a Redis flush or a dead worker loses
+  nothing.
+- Temporary errors retry with exponential backoff and jitter up to `OUTBOX_MAX_ATTEMPTS`;
+  permanent errors (and the last attempt) make the row `failed` with the reason.
+- Provider callbacks move a status forward only (`message_status_update`).
+
+The one window that cannot be closed without help from the provider: a worker killed after
+the provider accepted a message and before the row says `sent` sends it again when the lease
+runs out. The row keeps its Message-ID, so the second copy is recognisable as the same e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import random
+import uuid
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.models import OutboundMessage
+from notifications.transports import SendError, send_email, send_sms
+from organizations.models import Organization, User
+
+logger = logging.getLogger(__name__)
+
+Status = OutboundMessage.Status
+Channel = OutboundMessage.Channel
+
+# How far each status is along; a callback may only move a row to a later rank. delivered,
+# failed and bounced are all final, but a bounce may still follow a "delivered" (async DSN).
+STATUS_RANK = {
+    Status.QUEUED: 0,
+    Status.SENDING: 1,
+    Status.SENT: 2,
+    Status.DELIVERED: 3,
+    Status.FAILED: 4,
+    Status.BOUNCED: 4,
+}
+
+AUTO_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def new_message_id() -> str:
+    return f"<{uuid.uuid4().hex}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+
+
+def normalise_phone(number: str) -> str:
+    """E.164 for an SMS recipient: spaces, dashes and dots go; 00 becomes +; a bare 8-digit
+    number gets the default country code (Norwegian, Swedish and Danish numbers are 8–10
+    digits). Raises ValidationError for anything that is not a phone number."""
+    cleaned = "".join(ch for ch in (number or "") if ch not in " -.()\u00a0")
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    if not cleaned.startswith("+") and cleaned.isdigit() and len(cleaned) == 8:
+        cleaned = settings.SMS_DEFAULT_COUNTRY_CODE + cleaned
+    if not (cleaned.startswith("+") and cleaned[1:].isdigit() and 8 <= len(cleaned) <= 16):
+        raise ValidationError(_("%(number)s is not a mobile number.") % {"number": number})
+    return cleaned
+
+
+def clean_recipient(channel: str, to: str) -> str:
+    to = (to or "").strip()
+    if channel == Channel.EMAIL:
+        try:
+            validate_email(to)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(address)s is not an e-mail address.") % {"address": to or "—"}
+            ) from exc
+        return to
+    if channel == Channel.SMS:
+        return normalise_phone(to)
+    raise ValidationError(_("Unknown channel."))
+
+
+def message_queue(
+    *,
+    org: Organization,
+    channel: str,
+    to: str,
+    text: str,
+    subject: str = "",
+    html: str = "",
+    kind: str = OutboundMessage.Kind.OTHER,
+    language: str = "",
+    to_name: str = "",
+    from_email: str = "",
+    reply_to: str | None = None,
+    attachments: Sequence[dict] = (),
+    in_reply_to: str = "",
+    references: str = "",
+    automatic: bool = False,
+    headers: dict | None = None,
+    created_by: User | None = None,
+) -> OutboundMessage:
+    """Write one outbox row and send it once the caller's transaction commits.
+
+    `automatic` marks messages no person wrote (notifications, confirmations): they carry
+    `Auto-Submitted: auto-generated` so well-behaved auto-responders stay quiet. `reply_to`
+    defaults to the organization's primary receiving address."""
+    return message_queue_many(
+        [
+            {
+                "org": org,
+                "channel": channel,
+                "to": to,
+                "text": text,
+                "subject": subject,
+                "html": html,
+                "kind": kind,
+                "language": language,
+                "to_name": to_name,
+                "from_email": from_email,
+                "reply_to": reply_to,
+                "attachments": attachments,
+                "in_reply_to": in_reply_to,
+                "references": references,
+                "automatic": automatic,
+                "headers": headers,
+                "created_by": created_by,
+            }
+        ]
+    )[0]
+
+
+def message_queue_many(items: Sequence[dict]) -> list[OutboundMessage]:
+    """`message_queue` for many rows in one insert (bulk case creation sends one per case)."""
+    if not items:
+        return []
+    reply_addresses: dict[int, str] = {}
+    rows = []
+    now = timezone.now()
+    for item in items:
+        org = item["org"]
+        channel = item["channel"]
+        to = clean_recipient(channel, item["to"])
+        reply_to = item.get("reply_to")
+        if reply_to is None and channel == Channel.EMAIL:
+            if org.pk not in reply_addresses:
+                reply_addresses[org.pk] = primary_address(org)
+            reply_to = reply_addresses[org.pk]
+        headers = dict(AUTO_HEADERS) if item.get("automatic") else {}
+        headers.update(item.get("headers") or {})
+        rows.append(
+            OutboundMessage(
+                organization=org,
+                channel=channel,
+                kind=item.get("kind") or OutboundMessage.Kind.OTHER,
+                to=to,
+                to_name=(item.get("to_name") or "")[:200],
+                from_email=item.get("from_email") or default_from(org),
+                reply_to=reply_to or "",
+                subject=(item.get("subject") or "")[:300] if channel == Channel.EMAIL else "",
+                body_text=item["text"],
+                body_html=item.get("html") or "" if channel == Channel.EMAIL else "",
+                language=item.get("language") or org.default_language,
+                headers=headers if channel == Channel.EMAIL else {},
+                attachments=list(item.get("attachments") or ()) if channel == Channel.EMAIL else [],
+                message_id=new_message_id() if channel == Channel.EMAIL else "",
+                in_reply_to=item.get("in_reply_to") or "",
+                references=item.get("references") or "",
+                created_by=item.get("created_by"),
+                created_at=now,
+                next_attempt_at=now,
+                status_changed_at=now,
+            )
+        )
+    OutboundMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: enqueue(ids))
+    return rows
+
+
+def primary_address(org: Organization) -> str:
+    from notifications.models import ReceivingAddress
+
+    return (
+        ReceivingAddress.objects.filter(organization=org, is_primary=True)
+        .values_list("address", flat=True)
+        .first()
+        or ""
+    )
+
+
+def default_from(org: Organization) -> str:
+    """`"<organization name>" <DEFAULT_FROM_EMAIL's address>`: the provider's verified sender
+    with the organization's name, so customers see who writes."""
+    from email.utils import formataddr, parseaddr
+
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((org.name, address)) if address else settings.DEFAULT_FROM_EMAIL
+
+
+def enqueue(ids: Iterable[int]) -> None:
+    """Hand rows to the workers. Losing this (Redis down) loses nothing: the sweeper finds them."""
+    from notifications.tasks import send_message
+
+    for pk in ids:
+        try:
+            send_message.delay(pk)
+        except Exception:  # the broker is down: the row waits for the sweeper
+            logger.warning("outbox: could not enqueue message %s; the sweeper will", pk)
+
+
+# --- The worker side ------------------------------------------------------------------------
+
+
+def _claim(pk: int) -> OutboundMessage | None:
+    """Take the row for sending, if it is due and nobody else holds it."""
+    now = timezone.now()
+    with transaction.atomic():
+        message = (
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status__in=[Status.QUEUED, Status.SENDING], next_attempt_at__lte=now)
+            .first()
+        )
+        if message is None:
+            return None
+        if message.status == Status.SENDING and message.lease_until and message.lease_until > now:
+            return None  # another worker is sending it right now
+        message.status = Status.SENDING
+        message.attempts += 1
+        message.lease_until = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        message.status_changed_at = now
+        message.save(update_fields=["status", "attempts", "lease_until", "status_changed_at"])
+    return message
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Exponential with full jitter: up to base·2^(n−1), at least a second."""
+    ceiling = settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
+    return datetime.timedelta(seconds=max(1.0, random.uniform(ceiling / 2, ceiling)))
+
+
+def message_deliver(pk: int) -> str:
+    """Send one row if it is due; returns what happened (for logs and tests)."""
+    message = _claim(pk)
+    if message is None:
+        return "skipped"
+    try:
+        provider_id = send_email(message) if message.channel == Channel.EMAIL else send_sms(message)
+    except SendError as exc:
+        return _record_failure(message, str(exc), permanent=exc.permanent)
+    except Exception as exc:  # a bug or an unexpected library error: retry, keep the reason
+        logger.exception("outbox: unexpected error sending message %s", pk)
+        return _record_failure(message, f"{type(exc).__name__}: {exc}"[:1000], permanent=False)
+    now = timezone.now()
+    OutboundMessage.objects.filter(pk=pk, status=Status.SENDING).update(
+        status=Status.SENT,
+        provider_message_id=provider_id[:255],
+        sent_at=now,
+        status_changed_at=now,
+        lease_until=None,
+        last_error="",
+    )
+    return "sent"
+
+
+def _record_failure(message: OutboundMessage, error: str, *, permanent: bool) -> str:
+    now = timezone.now()
+    if permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+            status=Status.FAILED, last_error=error, lease_until=None, status_changed_at=now
+        )
+        logger.warning("outbox: message %s failed: %s", message.pk, error)
+        return "failed"
+    due = now + backoff(message.attempts)
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.QUEUED,
+        last_error=error,
+        lease_until=None,
+        next_attempt_at=due,
+        status_changed_at=now,
+    )
+    from notifications.tasks import send_message
+
+    try:
+        send_message.apply_async((message.pk,), eta=due)
+    except Exception:
+        logger.warning("outbox: could not schedule retry of %s; the sweeper will", message.pk)
+    return "retry"
+
+
+def outbox_sweep(limit: int = 1000) -> int:
+    """Re-enqueue rows that are due but may have no task: queued past their time by a minute,
+    or sending with an expired lease. Returns how many."""
+    now = timezone.now()
+    grace = now - datetime.timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            OutboundMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                status__in=[Status.QUEUED, Status.SENDING],
+                next_attempt_at__lte=grace,
+            )
+            .exclude(status=Status.SENDING, lease_until__gt=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+    if ids:
+        logger.info("outbox: sweeper re-enqueues %d messages", len(ids))
+        enqueue(ids)
+    return len(ids)
+
+
+# --- Changes from people and providers ------------------------------------------------------
+
+
+@transaction.atomic
+def message_retry(*, org: Organization, actor: User | None, message: OutboundMessage) -> None:
+    """ "Send again": a failed or bounced row goes back to the queue with fresh attempts."""
+    if message.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    updated = OutboundMessage.objects.filter(
+        pk=message.pk, status__in=[Status.FAILED, Status.BOUNCED]
+    ).update(
+        status=Status.QUEUED,
+        attempts=0,
+        last_error="",
+        next_attempt_at=timezone.now(),
+        status_changed_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError(_("Only a failed message can be sent again."))
+    transaction.on_commit(lambda: enqueue([message.pk]))
+
+
+def message_status_update(
+    *,
+    channel: str,
+    provider_message_id: str = "",
+    message_id: str = "",
+    status: str,
+    error: str = "",
+) -> OutboundMessage | None:
+    """Apply a provider's report (webhook, status callback, bounce): the row moves forward
+    only, so repeated and reordered reports change nothing backwards. Returns the row, or None
+    when no row matches or the report would move it back."""
+    if status not in STATUS_RANK:
+        return None
+    qs = OutboundMessage.objects.filter(channel=channel)
+    if provider_message_id:
+        qs = qs.filter(provider_message_id=provider_message_id)
+    elif message_id:
+        qs = qs.filter(message_id=message_id)
+    else:
+        return None
+    with transaction.atomic():
+        message = qs.select_for_update().order_by("pk").first()
+        if message is None:
+            return None
+        current = STATUS_RANK[message.status]
+        if STATUS_RANK[status] < current or status == message.status:
+            return None
+        if current == 4:  # failed or bounced: final
+            return None
+        message.status = status
+        message.status_changed_at = timezone.now()
+        fields = ["status", "status_changed_at"]
+        if error:
+            message.last_error = error[:1000]
+            fields.append("last_error")
+        if message.sent_at is None and status in (Status.SENT, Status.DELIVERED, Status.BOUNCED):
+            message.sent_at = message.status_changed_at
+            fields.append("sent_at")
+        message.save(update_fields=fields)
+    return message

@@ -1,0 +1,19 @@
+"""Background work of the outbox: send one row, and the sweeper that finds forgotten rows."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from notifications.outbox import message_deliver, outbox_sweep
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_message(message_id: int) -> str:
+    """Send one outbox row. Retries are the outbox's own (rows with a due time), not Celery's,
+    so they survive a Redis flush."""
+    return message_deliver(message_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> int:
+    return outbox_sweep()
