@@ -93,6 +93,12 @@ class CaseEvent(models.Model):
         CLOSED = "closed", _("Case closed")
         REOPENED = "reopened", _("Case reopened")
         NOTIFICATION = "notification", _("Message requested")
+        # A message that left for the outside (reply, forward, SMS, automatic notice):
+        # outbound_message_id names the outbox row, data holds channel/to/subject/text/purpose.
+        MESSAGE_OUT = "message_out", _("Message sent")
+        # A message from the outside on this case (a customer's e-mail): inbound_email_id names
+        # the stored e-mail (inquiries), data holds from/from_name/subject/text/html.
+        MESSAGE_IN = "message_in", _("Message received")
 
     organization = models.ForeignKey(
         ORG, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
@@ -126,6 +132,8 @@ class CaseEvent(models.Model):
     )
     # The outbound message (notifications app) this event caused, when there is one.
     outbound_message_id = models.BigIntegerField(null=True, blank=True)
+    # The received e-mail (inquiries.InboundEmail) this event shows, when there is one.
+    inbound_email_id = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=False)
 
@@ -133,7 +141,15 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at", "id"], name="caseevent_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "created_at", "id"], name="caseevent_case_idx"),
+            # Threading: which case does a reply to our message (by its outbox row) belong to.
+            models.Index(
+                fields=["outbound_message_id"],
+                condition=models.Q(outbound_message_id__isnull=False),
+                name="caseevent_outbound_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.case_id}"
