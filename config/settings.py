@@ -219,7 +219,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Saksflyt <noreply@saksflyt.l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
     key: env.str(f"ANYMAIL_{key}")
-    for key in ("MAILGUN_API_KEY", "POSTMARK_SERVER_TOKEN", "SENDGRID_API_KEY", "WEBHOOK_SECRET")
+    for key in (
+        "MAILGUN_API_KEY",
+        "MAILGUN_WEBHOOK_SIGNING_KEY",
+        "POSTMARK_SERVER_TOKEN",
+        "SENDGRID_API_KEY",
+        "WEBHOOK_SECRET",  # "user:password" the ESP's tracking webhooks send (basic auth)
+    )
     if env.is_set(f"ANYMAIL_{key}")
 }
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", "")
