@@ -69,7 +69,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=LANGUAGE_CHOICES,
         help_text=_("Leave empty to use the organization's language."),
     )
+    # Staff notifications always reach the bell; these choose whether an e-mail is sent too.
     notify_mentions_by_email = models.BooleanField(_("e-mail me when I am mentioned"), default=True)
+    notify_assignments_by_email = models.BooleanField(
+        _("e-mail me when a case is given to me"), default=True
+    )
+    notify_tasks_by_email = models.BooleanField(
+        _("e-mail me when a task is given to me"), default=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

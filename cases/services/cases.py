@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, NotificationRequest
@@ -18,6 +20,7 @@ from cases.services.events import event_build
 from cases.services.numbering import case_numbers_reserve
 from customers.models import Customer, Supplier
 from notifications.models import Notification
+from notifications.staff import StaffNotice, absolute_url, notify_staff_many, supplier_email
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
 from properties.models import Container, Property
@@ -169,28 +172,54 @@ def case_create(*, org: Organization, actor: User | None, **fields: Any) -> Case
 
 
 def notify_assignees(org: Organization, actor: User | None, cases: list[Case]) -> None:
-    """One in-app notification per newly assigned case, in a single insert, each in its
-    recipient's language."""
-    rows = []
-    for case in cases:
-        if not case.assignee_id or (actor is not None and case.assignee_id == actor.pk):
-            continue
-        with translation.override(case.assignee.language or org.default_language):
-            text = _("Case #%(number)s was given to you: %(title)s") % {
-                "number": case.number,
-                "title": case.title,
-            }
-        rows.append(
-            Notification(
-                organization=org,
-                recipient_id=case.assignee_id,
-                actor=actor,
+    """One notice per newly assigned case, each in its recipient's language: the bell rows in a
+    single insert, and e-mails (one outbox insert) for assignees who chose them."""
+    notify_staff_many(
+        org=org,
+        actor=actor,
+        notices=[
+            StaffNotice(
+                recipient=case.assignee,
                 kind=Notification.Kind.ASSIGNED,
-                text=text[:300],
+                text=partial(_assigned_text, case),
                 url=case_url(case),
+                email_values=case_message_values(case),
             )
-        )
-    Notification.objects.bulk_create(rows)
+            for case in cases
+            if case.assignee_id
+        ],
+    )
+
+
+def _assigned_text(case: Case) -> str:
+    return _("Case #%(number)s was given to you: %(title)s") % {
+        "number": case.number,
+        "title": case.title,
+    }
+
+
+def case_message_values(case: Case) -> dict[str, Any]:
+    """The placeholders every case message offers (see notifications/messages.py). The
+    customer's name is read only if the template uses it (no query per case in bulk)."""
+    return {
+        "case_number": str(case.number),
+        "case_title": case.title,
+        "customer_name": lazy(lambda: case.customer.name if case.customer_id else "", str)(),
+        "link": absolute_url(case_url(case)),
+    }
+
+
+def notify_supplier(org: Organization, actor: User | None, case: Case) -> None:
+    """A case handed to a supplier: its address and its users hear of it by e-mail."""
+    supplier_email(
+        org=org,
+        actor=actor,
+        supplier=case.supplier,
+        values={
+            **case_message_values(case),
+            "link": absolute_url(reverse("cases:supplier_work", kwargs={"org_slug": org.slug})),
+        },
+    )
 
 
 # --- Changing fields ------------------------------------------------------------------------
@@ -288,6 +317,8 @@ def case_change(
     CaseEvent.objects.bulk_create(events)
     if "assignee" in update_fields and case.assignee_id:
         notify_assignees(org, actor, [case])
+    if "supplier" in update_fields and case.supplier_id:
+        notify_supplier(org, actor, case)
     return events
 
 

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.mentions import mentioned_ids
 from cases.models import Case, CaseEvent, Note
 from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
-from cases.services.cases import case_url
+from cases.services.cases import case_message_values, case_url
 from cases.services.events import event_record
 from notifications.models import Notification
-from notifications.services import notification_create_many
+from notifications.staff import notify_staff
 from organizations.models import Organization, User
 from organizations.selectors import staff_members
 
@@ -70,23 +68,16 @@ def note_add(
 def _notify_mentioned(
     org: Organization, actor: User, case: Case, note: Note, users: list[User]
 ) -> None:
-    url = f"{case_url(case)}#note-{note.pk}"
-    by_language: dict[str, list[User]] = defaultdict(list)
-    for user in users:
-        by_language[user.language or org.default_language].append(user)
-    for language, recipients in by_language.items():
-        # Stored text, so written in the recipient's language rather than the author's.
-        with translation.override(language):
-            text = _("%(actor)s mentioned you on case #%(number)s: %(title)s") % {
-                "actor": actor,
-                "number": case.number,
-                "title": case.title,
-            }
-        notification_create_many(
-            org=org,
-            actor=actor,
-            recipients=recipients,
-            kind=Notification.Kind.MENTION,
-            text=text,
-            url=url,
-        )
+    """The bell for each mentioned member, and an e-mail for those who chose one."""
+    notify_staff(
+        org=org,
+        actor=actor,
+        recipients=users,
+        kind=Notification.Kind.MENTION,
+        text=lambda: (
+            _("%(actor)s mentioned you on case #%(number)s: %(title)s")
+            % {"actor": actor, "number": case.number, "title": case.title}
+        ),
+        url=f"{case_url(case)}#note-{note.pk}",
+        email_values={**case_message_values(case), "message": note.body},
+    )

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Task
 from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
-from cases.services.cases import case_url, staff_user_ids
+from cases.services.cases import case_message_values, case_url, staff_user_ids
 from cases.services.events import event_record
 from customers.models import Supplier
-from notifications.models import Notification
-from notifications.services import notification_create_many
-from organizations.models import Membership, Organization, User
+from notifications.models import Notification, OutboundMessage
+from notifications.staff import absolute_url, notify_staff, supplier_email, supplier_users
+from organizations.models import Organization, User
 
 Kind = CaseEvent.Kind
 
@@ -95,33 +94,38 @@ def task_add(
 
 
 def _notify_task(org: Organization, actor: User, task: Task) -> None:
-    """The assignee, or the supplier's active users, hear about their new task."""
+    """The assignee, or the supplier's active users, hear about their new task: the bell, and
+    an e-mail for those who chose one; a supplier's own address gets the e-mail too."""
     if task.assignee_id:
         recipients = [task.assignee]
         url = f"{case_url(task.case)}#task-{task.pk}"
     elif task.supplier_id:
-        recipients = list(
-            task.supplier.users.filter(
-                is_active=True,
-                memberships__organization=org,
-                memberships__is_active=True,
-                memberships__role=Membership.Role.SUPPLIER,
-            )
-        )
+        recipients = supplier_users(org, task.supplier)
         url = task_url(task)
     else:
         return
-    by_language: dict[str, list[User]] = defaultdict(list)
-    for user in recipients:
-        by_language[user.language or org.default_language].append(user)
-    for language, users in by_language.items():
-        with translation.override(language):
-            text = _("New task on case #%(number)s: %(title)s") % {
-                "number": task.case.number,
-                "title": task.title,
-            }
-        notification_create_many(
-            org=org, actor=actor, recipients=users, kind=Notification.Kind.TASK, text=text, url=url
+    values = {**case_message_values(task.case), "task_title": task.title}
+    notify_staff(
+        org=org,
+        actor=actor,
+        recipients=recipients,
+        kind=Notification.Kind.TASK,
+        text=lambda: (
+            _("New task on case #%(number)s: %(title)s")
+            % {"number": task.case.number, "title": task.title}
+        ),
+        url=url,
+        email_values=values,
+    )
+    if task.supplier_id:
+        supplier_email(
+            org=org,
+            actor=actor,
+            supplier=task.supplier,
+            kind=OutboundMessage.Kind.TASK_ASSIGNED,
+            values={**values, "link": absolute_url(url)},
+            users=[],
+            skip_addresses=[u.email for u in recipients],
         )
 
 
