@@ -248,3 +248,18 @@ class ApiIdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Received e-mail and IMAP mailboxes (kept in their own module; re-exported here for Django).
+from inquiries.models_email import ImapMailbox, ImapSeen, InboundEmail  # noqa: E402
+
+__all__ = [
+    "ApiIdempotencyKey",
+    "Channel",
+    "ImapMailbox",
+    "ImapSeen",
+    "InboundEmail",
+    "Inquiry",
+    "InquiryAttachment",
+    "IntakeRule",
+]

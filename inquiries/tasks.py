@@ -24,3 +24,27 @@ def purge_idempotency_keys() -> int:
     from inquiries.api.idempotency import idempotency_keys_purge
 
     return idempotency_keys_purge()
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
+def process_inbound_email(pk: int) -> str:
+    """Parse, classify and act on one stored e-mail (a no-op if it is gone or already done)."""
+    from inquiries.email.pipeline import inbound_process
+
+    return inbound_process(pk)
+
+
+@shared_task(acks_late=True)
+def sweep_inbound_email() -> int:
+    """Re-enqueue received e-mails left unprocessed (a lost task, a killed worker)."""
+    from inquiries.email.pipeline import inbound_sweep
+
+    return inbound_sweep()
+
+
+@shared_task(acks_late=True)
+def poll_imap_mailboxes() -> int:
+    """Fetch new mail from every active IMAP mailbox; returns how many messages were new."""
+    from inquiries.email.imap import mailboxes_poll
+
+    return mailboxes_poll()

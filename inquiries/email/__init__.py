@@ -1,0 +1,1 @@
+"""Inbound e-mail: three ways in (webhook, IMAP, files), one pipeline (store, parse, classify)."""

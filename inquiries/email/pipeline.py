@@ -1,0 +1,306 @@
+"""One pipeline for every way e-mail arrives: store the raw message, then parse, classify, act.
+
+- `inbound_store` writes the raw bytes in the caller's transaction, once per organization and
+  Message-ID (`INSERT … ON CONFLICT DO NOTHING`), and enqueues processing after commit.
+- `inbound_process` (the worker; also the sweeper, the file import and "retry") takes a stored
+  e-mail, parses and classifies it, and creates what it calls for — an inquiry, a message on a
+  case, a bounce on our outgoing message — or records why nothing was created. An e-mail that
+  cannot be read is kept as failed with the reason, for admins to see and retry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.services.attachments import MAX_FILES_PER_UPLOAD, attachment_check
+from cases.services.inbound import case_message_receive
+from inquiries.email.classify import Verdict, classify
+from inquiries.email.parse import ParsedEmail, UnparseableEmail, message_id_of, parse
+from inquiries.models import Channel, InboundEmail, Inquiry
+from notifications.models import OutboundMessage
+from notifications.outbox import message_queue, message_status_update
+from organizations.models import Organization, User
+
+logger = logging.getLogger(__name__)
+
+Status = InboundEmail.Status
+Outcome = InboundEmail.Outcome
+
+# Raw messages above this size are refused at the door (stored as failed, not parsed).
+MAX_RAW_BYTES = 50 * 1024 * 1024
+
+
+def inbound_store(
+    *, org: Organization, raw: bytes, source: str, enqueue_processing: bool = True
+) -> tuple[int, bool]:
+    """Store one raw e-mail; returns (id, created). The same message again returns the first
+    row's id and False. Processing is enqueued after the caller's transaction commits (unless
+    the caller processes it itself: the file import)."""
+    message_id = message_id_of(raw)
+    now = timezone.now()
+    table = InboundEmail._meta.db_table
+    too_big = len(raw) > MAX_RAW_BYTES
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, source, message_id, raw, size, status,"
+            " outcome, error, from_address, from_name, subject, attempts, received_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', '', '', 0, %s)"
+            " ON CONFLICT (organization_id, message_id) DO NOTHING RETURNING id",
+            [
+                org.pk,
+                source,
+                message_id,
+                b"" if too_big else raw,
+                len(raw),
+                Status.FAILED if too_big else Status.RECEIVED,
+                Outcome.UNPARSEABLE if too_big else "",
+                f"The message is larger than {MAX_RAW_BYTES} bytes." if too_big else "",
+                now,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        existing = (
+            InboundEmail.objects.filter(organization=org, message_id=message_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return existing, False
+    if not too_big and enqueue_processing:
+        pk = row[0]
+        transaction.on_commit(lambda: enqueue([pk]))
+    return row[0], True
+
+
+def enqueue(ids: list[int]) -> None:
+    """Hand e-mails to the workers; if the broker is down the sweeper finds them later."""
+    from inquiries.tasks import process_inbound_email
+
+    for pk in ids:
+        try:
+            process_inbound_email.delay(pk)
+        except Exception:
+            logger.warning("inbound: could not enqueue e-mail %s; the sweeper will", pk)
+
+
+def inbound_sweep(limit: int = 500, grace_seconds: int = 120) -> int:
+    """Re-enqueue e-mails stored but still unprocessed after `grace_seconds`."""
+    before = timezone.now() - datetime.timedelta(seconds=grace_seconds)
+    ids = list(
+        InboundEmail.objects.filter(status=Status.RECEIVED, received_at__lte=before)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    enqueue(ids)
+    return len(ids)
+
+
+# --- Processing -----------------------------------------------------------------------------
+
+
+def inbound_process(pk: int, *, retry: bool = False) -> str:
+    """Process one stored e-mail; returns its outcome ("" when there was nothing to do).
+
+    Only `received` rows are taken (and `failed` ones when `retry`); the row is locked while it
+    is processed, so two workers never act on the same e-mail."""
+    statuses = [Status.RECEIVED, Status.FAILED] if retry else [Status.RECEIVED]
+    with transaction.atomic():
+        email = (
+            InboundEmail.objects.select_for_update(skip_locked=True)
+            .select_related("organization")
+            .filter(pk=pk, status__in=statuses)
+            .first()
+        )
+        if email is None:
+            return ""
+        email.attempts += 1
+        try:
+            parsed = parse(bytes(email.raw))
+        except UnparseableEmail as exc:
+            return _record(email, Status.FAILED, Outcome.UNPARSEABLE, str(exc))
+        except Exception as exc:  # a parser bug must not lose the e-mail
+            logger.exception("inbound: parsing e-mail %s failed", pk)
+            return _record(email, Status.FAILED, Outcome.UNPARSEABLE, _exc_text(exc))
+        email.from_address = parsed.from_address
+        email.from_name = parsed.from_name
+        email.subject = parsed.subject
+        try:
+            with transaction.atomic():
+                return _act(email, parsed)
+        except ValidationError as exc:
+            return _record(email, Status.FAILED, "", "; ".join(exc.messages)[:2000])
+        except Exception as exc:
+            logger.exception("inbound: processing e-mail %s failed", pk)
+            return _record(email, Status.FAILED, "", _exc_text(exc))
+
+
+def _exc_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _record(email: InboundEmail, status: str, outcome: str, error: str = "") -> str:
+    email.status = status
+    email.outcome = outcome
+    email.error = error
+    email.processed_at = timezone.now()
+    email.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "error",
+            "processed_at",
+            "attempts",
+            "from_address",
+            "from_name",
+            "subject",
+            "inquiry",
+            "case",
+            "outbound_message_id",
+        ]
+    )
+    return outcome or status
+
+
+def _act(email: InboundEmail, parsed: ParsedEmail) -> str:
+    org = email.organization
+    verdict: Verdict = classify(org, parsed)
+    if verdict.outcome == Outcome.BOUNCE:
+        if verdict.outbound is not None:
+            email.outbound_message_id = verdict.outbound.pk
+            if verdict.failed:
+                message_status_update(
+                    channel=OutboundMessage.Channel.EMAIL,
+                    message_id=verdict.outbound.message_id,
+                    status=OutboundMessage.Status.BOUNCED,
+                    error=verdict.reason or "bounced",
+                )
+        return _record(email, Status.IGNORED, Outcome.BOUNCE, verdict.reason)
+    if verdict.outcome in (Outcome.AUTO_REPLY, Outcome.MAILING_LIST, Outcome.LOOP, Outcome.EMPTY):
+        return _record(email, Status.IGNORED, verdict.outcome, verdict.reason)
+    files = [(f.name, f.data) for f in parsed.files]
+    if verdict.outcome == Outcome.CASE_MESSAGE:
+        case_message_receive(
+            org=org,
+            case=verdict.case,
+            inbound_email_id=email.pk,
+            sender=parsed.from_address,
+            sender_name=parsed.from_name,
+            subject=parsed.subject,
+            text=parsed.text,
+            quoted=parsed.quoted,
+            html=parsed.html,
+            files=files,
+        )
+        email.case = verdict.case
+        return _record(email, Status.PROCESSED, Outcome.CASE_MESSAGE)
+    inquiry, refused = _inquiry_create(org, email, parsed)
+    email.inquiry = inquiry
+    email.case = inquiry.case
+    note = ""
+    if refused:
+        note = "Attachments not kept: " + ", ".join(refused)
+    return _record(email, Status.PROCESSED, Outcome.INQUIRY, note[:2000])
+
+
+def _inquiry_create(
+    org: Organization, email: InboundEmail, parsed: ParsedEmail
+) -> tuple[Inquiry, list[str]]:
+    """A new inquiry through the e-mail channel's intake rule, and its confirmation."""
+    from inquiries.services.intake import inquiry_receive
+
+    accepted, refused = [], []
+    for item in parsed.files:
+        if len(accepted) >= MAX_FILES_PER_UPLOAD:
+            refused.append(item.name)
+            continue
+        try:
+            attachment_check(_upload(item.name, item.data))
+        except ValidationError:
+            refused.append(item.name)
+        else:
+            accepted.append((item.name, item.data))
+    message = parsed.text
+    if not message and not parsed.subject:
+        message = _("(The e-mail has no text; see the attachments.)")
+    inquiry = inquiry_receive(
+        org=org,
+        channel=Channel.EMAIL,
+        sender_name=parsed.from_name[:200],
+        sender_email=parsed.from_address if _valid_email(parsed.from_address) else "",
+        subject=parsed.subject[:200],
+        message=message,
+        attachments=accepted,
+        raw_payload={"inbound_email_id": email.pk, "message_id": email.message_id},
+    )
+    if inquiry.case_id is None:
+        inquiry_confirmation_send(org=org, inquiry=inquiry, in_reply_to=parsed.message_id)
+    return inquiry, refused
+
+
+def _upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name or "file", data)
+
+
+def _valid_email(address: str) -> bool:
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def inquiry_confirmation_send(
+    *, org: Organization, inquiry: Inquiry, in_reply_to: str = ""
+) -> OutboundMessage | None:
+    """The e-mail intake rule's "send a confirmation": an automatic reply to the sender, in the
+    thread of their e-mail. Cases created at once get theirs from the case-creation flow."""
+    from inquiries.services.rules import intake_rule_for
+    from notifications.messages import language_for, render
+
+    if not inquiry.sender_email or not intake_rule_for(org, Channel.EMAIL).send_confirmation:
+        return None
+    language = language_for(org, None)
+    rendered = render(
+        org=org,
+        kind=OutboundMessage.Kind.CONFIRMATION,
+        language=language,
+        values={
+            "customer_name": inquiry.sender_name or inquiry.sender_email,
+            "subject": inquiry.subject or _("your inquiry"),
+        },
+    )
+    in_reply_to = in_reply_to if in_reply_to.startswith("<") else ""
+    return message_queue(
+        org=org,
+        channel=OutboundMessage.Channel.EMAIL,
+        to=inquiry.sender_email,
+        to_name=inquiry.sender_name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        kind=OutboundMessage.Kind.CONFIRMATION,
+        language=language,
+        in_reply_to=in_reply_to,
+        references=in_reply_to,
+        automatic=True,
+    )
+
+
+def inbound_retry(*, org: Organization, actor: User | None, email: InboundEmail) -> str:
+    """An admin's "retry" of a failed (or ignored) e-mail: processed again from its raw bytes."""
+    if email.organization_id != org.pk:
+        raise ValidationError(_("That belongs to another organization."))
+    if email.status not in (Status.FAILED, Status.IGNORED) or not email.raw:
+        raise ValidationError(_("Only an e-mail that failed or was set aside can be retried."))
+    InboundEmail.objects.filter(pk=email.pk).update(status=Status.FAILED)
+    return inbound_process(email.pk, retry=True)
