@@ -61,7 +61,11 @@ def case_message_receive(
         raise ValidationError(_("That belongs to another organization."))
     accepted, refused = _checked(files)
     with files_removed_on_error() as written, transaction.atomic():
-        case = Case.objects.select_for_update().select_related("assignee").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("assignee", "organization")
+            .get(pk=case.pk)
+        )
         stored: list[Attachment] = attachments_store(
             org=org, actor=None, case=case, checked=accepted, written=written
         )
