@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("", auth.home, name="home"),
     path("api/", include("config.api_urls")),
+    path("webhooks/inbound-email/", include("inquiries.email.urls")),
     path("hooks/", include("notifications.webhooks")),  # delivery reports (not per org)
     path("form/<slug:org_slug>/", webform.webform, name="inquiry_webform"),
     path("form/<slug:org_slug>/thanks/", webform.webform_thanks, name="inquiry_webform_thanks"),

@@ -67,7 +67,7 @@ def inbound_store(
         row = cursor.fetchone()
     if row is None:
         existing = (
-            InboundEmail.objects.filter(organization=org, message_id=message_id)
+            InboundEmail.objects.filter(organization_id=org.pk, message_id=message_id)
             .values_list("pk", flat=True)
             .first()
         )
