@@ -37,6 +37,7 @@ org_patterns = [
     path("properties/", include("properties.urls")),
     path("inquiries/", include("inquiries.urls")),
     path("notifications/", include("notifications.urls")),
+    path("settings/messages/", include("notifications.urls_templates")),
     path("", include("organizations.urls")),
 ]
 

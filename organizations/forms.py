@@ -70,6 +70,13 @@ class OrganizationSettingsForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    email_signature = forms.CharField(
+        label=capfirst(_("e-mail signature")),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Added below every e-mail the organization sends to customers and suppliers."),
+    )
 
     def __init__(self, *args, org: Organization, **kwargs):
         initial = {
@@ -77,6 +84,7 @@ class OrganizationSettingsForm(forms.Form):
             "default_language": org.default_language,
             "time_zone": org.time_zone,
             "brand_color": org.brand_color,
+            "email_signature": org.email_signature,
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["default_language"].choices = Organization._meta.get_field(
@@ -109,3 +117,41 @@ class MultipleFileField(forms.FileField):
                 _("Attach at most %(count)d files.") % {"count": self.max_files}
             )
         return files
+
+
+EMAIL_CHOICES = [
+    ("email", _("E-mail me at once, and show it in the app")),
+    ("app", _("Only show it in the app")),
+]
+
+
+class NotificationPreferencesForm(forms.Form):
+    """How a member hears of mentions, cases and tasks given to them: the bell always, and an
+    e-mail at once if they choose it."""
+
+    mentions = forms.ChoiceField(
+        label=_("When someone mentions me in a note"),
+        choices=EMAIL_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    assignments = forms.ChoiceField(
+        label=_("When a case is given to me"), choices=EMAIL_CHOICES, widget=forms.RadioSelect
+    )
+    tasks = forms.ChoiceField(
+        label=_("When a task is given to me"), choices=EMAIL_CHOICES, widget=forms.RadioSelect
+    )
+
+    FIELDS = {
+        "mentions": "notify_mentions_by_email",
+        "assignments": "notify_assignments_by_email",
+        "tasks": "notify_tasks_by_email",
+    }
+
+    def __init__(self, *args, user, **kwargs):
+        initial = {
+            name: "email" if getattr(user, attr) else "app" for name, attr in self.FIELDS.items()
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def as_preferences(self) -> dict[str, bool]:
+        return {attr: self.cleaned_data[name] == "email" for name, attr in self.FIELDS.items()}

@@ -156,9 +156,29 @@ def user_set_language(*, user: User, language: str) -> None:
     user.save(update_fields=["language"])
 
 
+NOTIFICATION_PREFERENCES = (
+    "notify_mentions_by_email",
+    "notify_assignments_by_email",
+    "notify_tasks_by_email",
+)
+
+
+@transaction.atomic
+def user_set_notification_preferences(*, user: User, **preferences: bool) -> None:
+    """Whether mentions, cases and tasks given to `user` also reach them by e-mail (the bell
+    always shows them)."""
+    unknown = set(preferences) - set(NOTIFICATION_PREFERENCES)
+    if unknown:
+        raise ValueError(f"unknown preferences: {', '.join(sorted(unknown))}")
+    for name, value in preferences.items():
+        setattr(user, name, bool(value))
+    user.save(update_fields=sorted(preferences))
+
+
 # --- The organization itself ----------------------------------------------------------------
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+SIGNATURE_MAX_LENGTH = 2000
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
 
@@ -201,13 +221,25 @@ def organization_update(
     brand_color: str,
     logo=None,
     remove_logo: bool = False,
+    email_signature: str | None = None,
 ) -> Organization:
     """Change the organization's settings. `logo`: a new image upload (replaces the old one),
     or None to keep it; `remove_logo` drops it. A replaced or dropped file is deleted after
-    commit; a new one is stored under a generated name and deleted again if saving fails."""
+    commit; a new one is stored under a generated name and deleted again if saving fails.
+    `email_signature` (plain text, None keeps it) ends the e-mails to customers and suppliers."""
     old_logo = org.logo.name
     org.name, org.default_language = name, default_language
     org.time_zone, org.brand_color = time_zone, brand_color
+    if email_signature is not None:
+        signature = email_signature.replace("\r\n", "\n").strip()
+        if len(signature) > SIGNATURE_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "email_signature": _("The signature can be at most %(max)s characters.")
+                    % {"max": SIGNATURE_MAX_LENGTH}
+                }
+            )
+        org.email_signature = signature
     org.full_clean(exclude=["logo", "slug"])
     if logo is not None:
         extension = _checked_logo(logo)

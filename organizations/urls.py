@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations.views import api_keys
+from organizations.views import api_keys, preferences
 from organizations.views import settings as views
 
 app_name = "organizations"
@@ -15,6 +15,11 @@ urlpatterns = [
     path("settings/teams/new/", views.team_edit, name="team_new"),
     path("settings/teams/<int:team_id>/", views.team_edit, name="team_edit"),
     path("settings/teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
+    path(
+        "me/notifications/",
+        preferences.notification_preferences,
+        name="notification_preferences",
+    ),
     path("settings/api-keys/", api_keys.api_keys, name="api_keys"),
     path(
         "settings/api-keys/<int:api_key_id>/revoke/",
