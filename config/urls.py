@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from inquiries import webform
+from organizations.forms import OutboxPasswordResetForm
 from organizations.views import auth, health
 from organizations.views.logo import organization_logo
 
@@ -13,7 +14,11 @@ account_patterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", auth.set_language, name="set_language"),
     path("no-organization/", auth.no_organization, name="no_organization"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

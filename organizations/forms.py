@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import LANGUAGE_CHOICES, Membership, Organization, Team
+from organizations.account_email import (
+    PASSWORD_RESET,
+    home_organization,
+    send_account_email,
+    set_password_link,
+)
+from organizations.models import LANGUAGE_CHOICES, Membership, Organization, Team, User
 from organizations.selectors import active_members
 
 
@@ -20,6 +26,26 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Wrong e-mail address or password. The password is case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, but the e-mail goes through the outbox of the user's
+    organization, in their language, with a link built from settings.SITE_URL (not from the
+    request's Host header)."""
+
+    def get_users(self, email):
+        # Invited members who never chose a password (unusable password) may ask again once
+        # their invitation link has run out.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        user = context["user"]
+        send_account_email(
+            kind=PASSWORD_RESET,
+            org=home_organization(user),
+            user=user,
+            link=set_password_link(user),
+        )
 
 
 class LanguageForm(forms.Form):

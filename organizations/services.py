@@ -7,18 +7,18 @@ import uuid
 from collections.abc import Iterable
 
 import filetype
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from organizations.account_email import (
+    INVITATION,
+    send_account_email,
+    set_password_link,
+    sign_in_link,
+)
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
 
@@ -45,7 +45,8 @@ def member_invite(
     role: str,
     site_url: str,
 ) -> Membership:
-    """Add a person to `org`, creating the user if needed, and e-mail them a sign-in link."""
+    """Add a person to `org`, creating the user if needed, and e-mail them (through the outbox)
+    a link to choose a password, or to sign in if they have one."""
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
@@ -60,28 +61,16 @@ def member_invite(
         membership.role = role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
-    transaction.on_commit(
-        lambda: _send_invitation(
-            org=org, actor=actor, user=user, needs_password=created, site_url=site_url
-        )
+    # The outbox row is written in this transaction and sent after it commits.
+    send_account_email(
+        kind=INVITATION,
+        org=org,
+        user=user,
+        actor=actor,
+        link=set_password_link(user, site_url) if created else sign_in_link(site_url),
+        needs_password=created,
     )
     return membership
-
-
-def _send_invitation(*, org, actor, user, needs_password: bool, site_url: str) -> None:
-    with translation.override(user.language or org.default_language):
-        context = {
-            "org": org,
-            "actor": actor,
-            "user": user,
-            "site_url": site_url,
-            "needs_password": needs_password,
-            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        }
-        subject = _("You have been invited to %(org)s on Saksflyt") % {"org": org.name}
-        body = render_to_string("organizations/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from notifications.models import OutboundMessage
 from organizations import services
 from organizations.models import Membership, User
 from tests.factories.organizations import MembershipFactory, UserFactory
@@ -57,8 +58,11 @@ def test_invite_creates_user_and_membership_and_sends_a_set_password_link(
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["new.person@example.com"]
+    assert message.to == ['"Nina Ny" <new.person@example.com>']
     assert tenant.org.name in message.subject
+    # through the outbox, marked automatic
+    row = OutboundMessage.objects.get(kind="invitation")
+    assert row.status == "sent" and row.headers["Auto-Submitted"] == "auto-generated"
     link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
 
     # The link lets the new member choose a password and sign in.

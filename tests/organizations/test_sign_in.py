@@ -136,16 +136,21 @@ def test_sign_out_ends_the_session_and_shows_the_sign_in_page(tenant, client):
     assert client.get(f"/{tenant.org.slug}/").status_code == 302
 
 
-def test_password_reset_sends_an_email_whose_link_sets_a_new_password(tenant, client):
-    response = client.post(
-        "/accounts/password-reset/", {"email": tenant.caseworker.email.upper()}, follow=True
-    )
+def test_password_reset_sends_an_email_whose_link_sets_a_new_password(
+    tenant, client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://saksflyt.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/password-reset/", {"email": tenant.caseworker.email.upper()}, follow=True
+        )
     assert response.redirect_chain[-1][0] == "/accounts/password-reset/sent/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == [tenant.caseworker.email]
-    assert message.subject == "Reset your Saksflyt password"
-    path = re.search(r"https?://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    assert message.to == [f'"{tenant.caseworker.full_name}" <{tenant.caseworker.email}>']
+    assert message.subject == "Choose a new password for Saksflyt"
+    # The link starts at SITE_URL, not at the request's Host.
+    path = re.search(r"https://saksflyt\.example(/accounts/reset/\S+/)", message.body).group(1)
 
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]
