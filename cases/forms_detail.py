@@ -238,6 +238,11 @@ class CloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("How was the case solved? Saved with the case."),
     )
+    notify_customer = forms.BooleanField(
+        label=_("Send the resolution to the customer"),
+        required=False,
+        help_text=_("By e-mail, or by SMS when the customer has no e-mail address."),
+    )
 
 
 class ReopenForm(forms.Form):

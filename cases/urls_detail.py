@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import attachments, detail, notes, tags, tasks, time
+from cases.views import attachments, detail, messages, notes, tags, tasks, time
 
 # Below /<org>/cases/<number>/: the case page and everything done on it.
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("reopen/", detail.case_reopen_view, name="case_reopen"),
     path("notes/", notes.note_add_view, name="note_add"),
     path("mention-candidates/", notes.mention_candidates_view, name="mention_candidates"),
+    path("reply/", messages.reply_send_view, name="reply_send"),
+    path("forward/", messages.forward_send_view, name="forward_send"),
+    path("messages/<int:message_id>/retry/", messages.message_retry_view, name="message_retry"),
     path("tasks/", tasks.task_add_view, name="task_add"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task_detail"),
     path("tasks/<int:task_id>/complete/", tasks.task_complete_view, name="task_complete"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseEvent, Note, Tag, Task, TimeEntry
 from customers.models import ContactRole
+from notifications.models import OutboundMessage, SavedReply
 from organizations.models import Membership, Organization, User
 from organizations.scoping import get_for_org_or_404
 from organizations.selectors import staff_members
@@ -126,7 +127,11 @@ def case_timeline(
         (CaseEvent.attachment.field, "attachment_id", {a.pk: a for a in attachments}),
         (CaseEvent.time_entry.field, "time_entry_id", {e.pk: e for e in time_entries}),
     )
+    outbound = outbound_for_events(org, case, event_ids)
     for event in events:
+        event.outbound = (
+            outbound.get(event.outbound_message_id) if event.outbound_message_id else None
+        )
         # As select_related would: the object, or None, cached on the event (no query later).
         for fk, attname, found in related:
             fk.set_cached_value(event, found.get(getattr(event, attname)))
@@ -134,6 +139,39 @@ def case_timeline(
         event.task_attachments = by_task.get(event.task_id, []) if event.task_id else []
         event.mention_ids = mentions.get(event.note_id, set()) if event.note_id else set()
     return events
+
+
+# What the history shows of an outbox row: its delivery, not its bodies (the event has those).
+OUTBOUND_FIELDS = ("id", "channel", "to", "status", "last_error", "sent_at", "status_changed_at")
+
+
+def outbound_for_events(
+    org: Organization, case: Case, event_ids: Iterable[int] | None = None
+) -> dict[int, OutboundMessage]:
+    """The outbox rows the case's MESSAGE_OUT events name, by id: always exactly one query
+    (a subquery picks the ids), however many messages the history holds."""
+    named = CaseEvent.objects.filter(organization=org, case=case, outbound_message_id__isnull=False)
+    if event_ids is not None:
+        named = named.filter(pk__in=list(event_ids))
+    rows = OutboundMessage.objects.filter(
+        organization=org, pk__in=named.values("outbound_message_id")
+    ).only(*OUTBOUND_FIELDS)
+    return {row.pk: row for row in rows}
+
+
+def message_event(org: Organization, case: Case, outbound_message_id: int) -> CaseEvent | None:
+    """The MESSAGE_OUT event of `case` that sent outbox row `outbound_message_id`, if any."""
+    return (
+        CaseEvent.objects.filter(
+            organization=org,
+            case=case,
+            kind=CaseEvent.Kind.MESSAGE_OUT,
+            outbound_message_id=outbound_message_id,
+        )
+        .only("pk")
+        .order_by("pk")
+        .first()
+    )
 
 
 def latest_event_about(org: Organization, case: Case, **refs) -> list[CaseEvent]:
@@ -152,6 +190,33 @@ def attachment_events(
             organization=org, case=case, attachment__in=[a.pk for a in attachments]
         ).only("pk")
     )
+
+
+def saved_replies(org: Organization) -> list[SavedReply]:
+    """The organization's canned responses for the reply composer."""
+    return list(SavedReply.objects.filter(organization=org).order_by("title"))
+
+
+def case_contact(org: Organization, case: Case) -> dict[str, str]:
+    """Who a reply goes to by default: the case's customer, else the sender of the inquiry the
+    case was made from (read through the reverse relation; cases does not import inquiries)."""
+    customer = case.customer if case.customer_id else None
+    contact = {
+        "name": customer.name if customer else "",
+        "email": customer.email if customer else "",
+        "phone": customer.phone if customer else "",
+    }
+    if contact["email"] and contact["phone"]:
+        return contact
+    sender = (
+        Case.objects.filter(organization=org, pk=case.pk)
+        .values("inquiry__sender_name", "inquiry__sender_email", "inquiry__sender_phone")
+        .first()
+    ) or {}
+    for key in ("name", "email", "phone"):
+        if not contact[key] and not (customer and key == "name"):
+            contact[key] = sender.get(f"inquiry__sender_{key}") or ""
+    return contact
 
 
 def case_attachments(org: Organization, case: Case) -> list[Attachment]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, NotificationRequest
 from cases.services.events import event_build
+from cases.services.messages import creation_notices, resolution_notice
 from cases.services.numbering import case_numbers_reserve
 from customers.models import Customer, Supplier
 from notifications.models import Notification
@@ -47,7 +48,8 @@ class CaseData:
     deadline: datetime.date | None = None
     external_reference: str = ""
     visible_to_customer: bool = False
-    # (audience, channel, reason) triples from NotificationRequest's choices.
+    # (audience, channel, reason) triples from NotificationRequest's choices: the notices to
+    # send once the case exists (cases/services/messages.py creation_notices).
     notify: Sequence[tuple[str, str, str]] = ()
     event_data: dict = field(default_factory=dict)
 
@@ -139,17 +141,11 @@ def case_create_many(
         for case in cases:
             case.pk = by_number[case.number]
 
-    team_links, container_links, requests, events = [], [], [], []
+    team_links, container_links, events = [], [], []
     for case, item in zip(cases, items, strict=True):
         team_links += [Case.teams.through(case_id=case.pk, team_id=t.pk) for t in item.teams]
         container_links += [
             Case.containers.through(case_id=case.pk, container_id=c.pk) for c in item.containers
-        ]
-        requests += [
-            NotificationRequest(
-                organization=org, case=case, audience=a, channel=ch, reason=r, requested_by=actor
-            )
-            for a, ch, r in item.notify
         ]
         events.append(
             event_build(
@@ -159,6 +155,8 @@ def case_create_many(
                 data={"source": item.source, **item.event_data},
             )
         )
+    notices, requests = creation_notices(org, actor, cases, [item.notify for item in items])
+    events += notices
     Case.teams.through.objects.bulk_create(team_links)
     Case.containers.through.objects.bulk_create(container_links)
     NotificationRequest.objects.bulk_create(requests)
@@ -324,10 +322,6 @@ def case_change(
 
 def status_side_effects(case: Case, old: str, new: str, now) -> list[str]:
     fields = []
-    if old == Case.Status.NEW and case.first_response_at is None:
-        # Taking a case in hand counts as the first response until replies exist.
-        case.first_response_at = now
-        fields.append("first_response_at")
     if new == Case.Status.RESOLVED:
         case.resolved_at = now
         fields.append("resolved_at")
@@ -371,14 +365,27 @@ def _change_set(org, actor, case: Case, name: str, kind: str, new_items) -> list
     ]
 
 
-def case_close(*, org: Organization, actor: User, case: Case, resolution: str) -> list[CaseEvent]:
+@transaction.atomic
+def case_close(
+    *,
+    org: Organization,
+    actor: User,
+    case: Case,
+    resolution: str,
+    notify_customer: bool = False,
+) -> list[CaseEvent]:
+    """Close with a resolution; `notify_customer` also sends it to the customer (case_resolved,
+    by e-mail, else SMS), or refuses to close when the customer cannot be reached."""
     if not resolution.strip():
         raise ValidationError(
             {"resolution": _("Describe how the case was solved before closing it.")}
         )
-    return case_change(
+    events = case_change(
         org=org, actor=actor, case=case, resolution=resolution.strip(), status=Case.Status.CLOSED
     )
+    if notify_customer:
+        events += resolution_notice(org=org, actor=actor, case=case)
+    return events
 
 
 def case_reopen(

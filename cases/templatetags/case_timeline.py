@@ -11,6 +11,7 @@ import html
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -106,9 +107,59 @@ def event_summary(event: CaseEvent) -> SafeString:
         return _fmt(_("closed the case"))
     if kind == Kind.REOPENED:
         return _fmt(_("reopened the case"))
+    if kind == Kind.MESSAGE_OUT:
+        return _message_out_summary(event)
+    if kind == Kind.MESSAGE_IN:
+        return _fmt(_("wrote to the case by e-mail"))
+    if kind == Kind.NOTIFICATION and (event.data or {}).get("skipped"):
+        return _skipped_summary(event)
     if name and kind != Kind.NOTIFICATION:
         return _change_summary(event)
     return _fmt(str(event.get_kind_display()))
+
+
+def _channel_label(channel: str) -> str:
+    return _("by SMS") if channel == "sms" else _("by e-mail")
+
+
+def _message_out_summary(event: CaseEvent) -> SafeString:
+    data = event.data or {}
+    to = data.get("to_name") or data.get("to") or ""
+    if data.get("to_name") and data.get("to"):
+        to = f"{data['to_name']} <{data['to']}>"
+    how = _channel_label(data.get("channel", ""))
+    purpose = data.get("purpose")
+    if purpose == "forward":
+        text = _("forwarded the case %(how)s to %(to)s")
+    elif purpose == "case_created":
+        text = _("told the customer %(how)s that the case was registered (to %(to)s)")
+    elif purpose == "supplier_handover":
+        text = _("handed the case to the supplier %(how)s (to %(to)s)")
+    elif purpose == "case_resolved":
+        text = _("sent the customer the resolution %(how)s (to %(to)s)")
+    else:
+        text = _("replied to the customer %(how)s (to %(to)s)")
+    return _fmt(text, how=how, to=format_html("<strong>{}</strong>", to))
+
+
+SKIP_REASONS = {
+    "no_customer": lambda: _("the case has no customer"),
+    "no_supplier": lambda: _("the case has no supplier"),
+    "no_email": lambda: _("there is no e-mail address on record"),
+    "no_phone": lambda: _("there is no mobile number on record"),
+    "invalid": lambda: _("the address on record is not valid"),
+}
+
+
+def _skipped_summary(event: CaseEvent) -> SafeString:
+    data = event.data or {}
+    reason = SKIP_REASONS.get(data.get("skipped"), lambda: str(data.get("skipped")))()
+    channel = data.get("channel", "")
+    if data.get("audience") == "supplier":
+        text = _("did not notify the supplier %(how)s: %(reason)s")
+    else:
+        text = _("did not notify the customer %(how)s: %(reason)s")
+    return _fmt(text, how=_channel_label(channel), reason=reason)
 
 
 def _change_summary(event: CaseEvent) -> SafeString:
@@ -212,6 +263,11 @@ class _TimelineRenderer:
         self.datetime_label = DateLabels("SHORT_DATETIME_FORMAT")
         self.date_label = DateLabels("SHORT_DATE_FORMAT")
         self._files_template = None
+        self.out_label = _("Sent to the outside")
+        self.in_label = _("Message from the customer")
+        self.quoted_label = _("Earlier messages quoted")
+        self.files_label = _("Attached files")
+        self.retry_label = _("Send again")
 
     def files(self, files) -> str:
         """cases/detail/_files.html for `files` (nothing when there are none, as the template)."""
@@ -259,14 +315,94 @@ class _TimelineRenderer:
             entry = event.time_entry
             note = f" · {esc(entry.note)}" if entry.note else ""
             return f'<div class="event-detail muted">{esc(self.date_label(entry.date))}{note}</div>'
+        if kind == Kind.MESSAGE_OUT:
+            return self.message_out(event)
+        if kind == Kind.MESSAGE_IN:
+            return self.message_in(event)
         long = long_value(event)
         if long:
             return f'<div class="event-detail"><p>{_br(long)}</p></div>'
         return ""
 
+    def message_out(self, event: CaseEvent) -> str:
+        """A message that left: to whom and how, its words and files, and the outbox row's
+        current status; a failed one with the reason and "Send again"."""
+        data = event.data or {}
+        row = getattr(event, "outbound", None)
+        if row is None:
+            status, label = "unknown", _("Status unknown")
+        else:
+            status, label = row.status, row.get_status_display()
+        parts = [
+            f'<div class="message message-out" id="message-{event.outbound_message_id or 0}">',
+            f'<span class="message-label">{esc(self.out_label)}</span> ',
+            f'<span class="pill message-status message-{esc(status)}">{esc(label)}</span>',
+        ]
+        if data.get("subject"):
+            parts.append(f'<p class="message-subject"><strong>{esc(data["subject"])}</strong></p>')
+        if data.get("text"):
+            parts.append(f'<div class="message-body">{_br(data["text"])}</div>')
+        parts.append(self.file_names(data.get("attachments")))
+        if row is not None and status in ("failed", "bounced"):
+            reason = esc(row.last_error or _("No reason was given."))
+            parts.append(
+                f'<p class="message-error" role="note"><strong>{esc(_("Not delivered:"))}</strong>'
+                f" {reason}</p>{self.retry_form(event)}"
+            )
+        parts.append("</div>")
+        return "".join(parts)
+
+    def message_in(self, event: CaseEvent) -> str:
+        """A customer's e-mail, as text only: their HTML is never put on the page."""
+        data = event.data or {}
+        parts = [
+            '<div class="message message-in">',
+            f'<span class="message-label">{esc(self.in_label)}</span>',
+        ]
+        if data.get("subject"):
+            parts.append(f'<p class="message-subject"><strong>{esc(data["subject"])}</strong></p>')
+        text = data.get("text") or ""
+        if text:
+            parts.append(f'<div class="message-body">{_br(text)}</div>')
+        if data.get("quoted"):
+            parts.append(
+                f"<details><summary>{esc(self.quoted_label)}</summary>"
+                f'<div class="message-quoted">{_br(data["quoted"])}</div></details>'
+            )
+        parts.append(self.file_names(data.get("attachments")))
+        parts.append("</div>")
+        return "".join(parts)
+
+    def file_names(self, names) -> str:
+        if not names or not isinstance(names, list):
+            return ""
+        items = "".join(f"<li>{esc(name)}</li>" for name in names)
+        return f'<ul class="message-files" aria-label="{esc(self.files_label)}">{items}</ul>'
+
+    def retry_form(self, event: CaseEvent) -> str:
+        case = self.context.get("case") or event.case
+        url = reverse(
+            "cases:message_retry",
+            kwargs={
+                "org_slug": case.organization.slug,
+                "number": case.number,
+                "message_id": event.outbound_message_id,
+            },
+        )
+        token = esc(self.context.get("csrf_token") or "")
+        return (
+            f'<form method="post" action="{esc(url)}" hx-post="{esc(url)}" '
+            f'hx-target="#event-{event.pk}" hx-swap="outerHTML">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            f'<button type="submit" class="button small">{esc(self.retry_label)}</button></form>'
+        )
+
     def event(self, event: CaseEvent) -> str:
         created = timezone.localtime(event.created_at)
         actor = esc(event.actor) if event.actor else self.system
+        if event.kind == Kind.MESSAGE_IN:
+            data = event.data or {}
+            actor = esc(data.get("from_name") or data.get("from") or _("The customer"))
         return (
             f'<li class="event event-{esc(event.kind)}" id="event-{event.pk}">\n'
             f'  <div class="event-line">\n'

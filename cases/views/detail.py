@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.forms_detail import HEADER_FORMS, LINK_FORMS, CloseForm, ReopenForm, apply_errors
+from cases.forms_messages import ForwardForm, ReplyForm
 from cases.forms_panels import (
     AttachmentForm,
     NoteForm,
@@ -29,6 +30,7 @@ from cases.forms_panels import (
 from cases.models import Case, CaseEvent
 from cases.selectors.detail import (
     case_attachments,
+    case_contact,
     case_for_page,
     case_tasks,
     case_time,
@@ -37,6 +39,7 @@ from cases.selectors.detail import (
     property_agreements,
     property_chain,
     property_contacts,
+    saved_replies,
 )
 from cases.services.cases import case_change, case_close, case_reopen, case_url
 from organizations.rendering import FAST_RENDERER
@@ -136,8 +139,41 @@ def attachments_context(
     }
 
 
-def composer_context(request: HttpRequest, case: Case, *, note_form=None) -> dict:
-    return {"case": case, "note_form": fast(note_form or NoteForm())}
+def composer_context(
+    request: HttpRequest,
+    case: Case,
+    *,
+    note_form=None,
+    reply_form=None,
+    forward_form=None,
+    attachments=None,
+    tab: str = "",
+) -> dict:
+    """The composer: internal note, reply to the customer (e-mail and/or SMS, to the case's
+    customer or the inquiry's sender by default) and forward to an external contact."""
+    org = request.org
+    if attachments is None:
+        attachments = case_attachments(org, case)
+    contact = case_contact(org, case)
+    reply_initial = {
+        "send_email": bool(contact["email"]),
+        "send_sms": not contact["email"] and bool(contact["phone"]),
+        "email": contact["email"],
+        "phone": contact["phone"],
+    }
+    forward_initial = {"text": f"{case.title}\n\n{case.description}".strip()}
+    bound = reply_form or forward_form
+    return {
+        "case": case,
+        "note_form": fast(note_form or NoteForm()),
+        "reply_form": fast(reply_form or ReplyForm(attachments=attachments, initial=reply_initial)),
+        "forward_form": fast(
+            forward_form or ForwardForm(attachments=attachments, initial=forward_initial)
+        ),
+        "reply_contact": contact,
+        "saved_replies": saved_replies(org),
+        "composer_tab": tab or ("reply_form" if reply_form else "forward_form" if bound else ""),
+    }
 
 
 def render_page(request: HttpRequest, case: Case, *, status: int = 200, **bound) -> HttpResponse:
@@ -165,7 +201,14 @@ def render_page(request: HttpRequest, case: Case, *, status: int = 200, **bound)
         **attachments_context(
             request, case, attachments=attachments, attachment_form=bound.get("attachment_form")
         ),
-        **composer_context(request, case, note_form=bound.get("note_form")),
+        **composer_context(
+            request,
+            case,
+            note_form=bound.get("note_form"),
+            reply_form=bound.get("reply_form"),
+            forward_form=bound.get("forward_form"),
+            attachments=attachments,
+        ),
     }
     return render(request, "cases/detail/page.html", context, status=status)
 
@@ -268,6 +311,7 @@ def case_close_view(request, number: int):
                 actor=request.user,
                 case=case,
                 resolution=form.cleaned_data["resolution"],
+                notify_customer=form.cleaned_data["notify_customer"],
             )
         except ValidationError as exc:
             apply_errors(form, exc, default_field="resolution")

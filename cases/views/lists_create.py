@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from cases.forms_create import CaseCreateForm
 from cases.forms_lists import ListChoices
 from cases.services.cases import case_url
 from cases.services.manual import case_create_manual
+from cases.services.messages import message_outcome_texts
 from cases.views.lists_table import optional_url
 from customers.selectors import customer_options
 from organizations.scoping import STAFF_ROLES, org_view
@@ -64,6 +66,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            for text, ok in message_outcome_texts(case):
+                (messages.success if ok else messages.warning)(request, text)
             return redirect(case_url(case))
     context = {
         "form": form,

@@ -54,15 +54,16 @@ def test_case_page_does_not_mark_a_future_deadline(tenant, staff_client):
     assert "Overdue since" not in html
 
 
-def test_case_page_labels_the_composer_as_internal_and_keeps_reply_disabled(tenant, staff_client):
+def test_case_page_composer_separates_internal_notes_from_replies(tenant, staff_client):
     case = make_case(tenant.org, tenant.caseworker)
 
     html = staff_client.get(case_url(case)).content.decode()
 
     assert "Internal note: only your colleagues can see it, never the customer." in html
-    assert 'id="composer-tab-reply"' in html
     reply_tab = html[html.index('id="composer-tab-reply"') :].split(">")[0]
-    assert "disabled" in reply_tab
+    assert "disabled" not in reply_tab
+    assert f'action="/{tenant.org.slug}/cases/{case.number}/reply/"' in html
+    assert f'action="/{tenant.org.slug}/cases/{case.number}/forward/"' in html
 
 
 def test_case_page_lists_history_oldest_first_with_the_composer_below(tenant, staff_client):

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from cases.models import Case, Note, Task
 from cases.services.cases import case_change
+from cases.services.messages import Outgoing, case_message_send
+from notifications.models import OutboundMessage
 from tests.cases.lists_support import numbers_in, queries_for_get, rich_cases
 from tests.factories.cases import make_case
 from tests.factories.organizations import MembershipFactory, TeamFactory, UserFactory
@@ -97,8 +99,16 @@ def test_inbox_never_shows_cases_of_another_organization(tenant, other_tenant, s
 def test_inbox_tabs_count_unanswered_resolved_closed_and_all(tenant, staff_client):
     me, org = tenant.caseworker, tenant.org
     make_case(org, me, title="Fresh")  # new, no response: unanswered
+    taken = make_case(org, me, title="Taken")  # in hand but not answered: still unanswered
+    case_change(org=org, actor=me, case=taken, status=Case.Status.IN_PROGRESS)
     answered = make_case(org, me, title="Answered")
-    case_change(org=org, actor=me, case=answered, status=Case.Status.IN_PROGRESS)
+    case_message_send(
+        org=org,
+        actor=me,
+        case=answered,
+        kind=OutboundMessage.Kind.REPLY,
+        message=Outgoing(text="We are on it.", email="kari@example.net"),
+    )
     resolved = make_case(org, me, title="Resolved")
     case_change(org=org, actor=me, case=resolved, status=Case.Status.RESOLVED)
     closed = make_case(org, me, title="Closed")
@@ -107,9 +117,9 @@ def test_inbox_tabs_count_unanswered_resolved_closed_and_all(tenant, staff_clien
     response = staff_client.get(inbox_url(org))
 
     counts = {t["key"]: t["count"] for t in response.context["tabs"]}
-    assert counts == {"unanswered": 1, "resolved": 1, "closed": 1, "all": 4}
+    assert counts == {"unanswered": 2, "resolved": 1, "closed": 1, "all": 5}
     assert response.context["tab"] == "unanswered"
-    assert [c.title for c in response.context["page"].rows] == ["Fresh"]
+    assert sorted(c.title for c in response.context["page"].rows) == ["Fresh", "Taken"]
     html = response.content.decode()
     assert "Unanswered" in html and 'aria-current="page"' in html
 
