@@ -281,6 +281,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inquiries.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=41),
     },
+    "poll-imap-mailboxes": {"task": "inquiries.tasks.poll_imap_mailboxes", "schedule": 120.0},
+    "sweep-inbound-email": {"task": "inquiries.tasks.sweep_inbound_email", "schedule": 60.0},
     "sweep-orphan-files": {
         "task": "organizations.tasks.sweep_orphan_files",
         "schedule": crontab(minute=53, hour=4),
