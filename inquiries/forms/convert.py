@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, NotificationRequest
@@ -20,6 +21,7 @@ from inquiries.services.matching import (
     deadline_for,
 )
 from inquiries.services.rules import assignee_peek
+from notifications.outbox import normalise_phone
 from organizations.models import Organization, Team, User
 from organizations.selectors import staff_members
 from properties.formkit import limit_picker
@@ -160,6 +162,8 @@ class InquiryConvertForm(forms.Form):
                 self.add_error("notify_customer", _("The customer has no e-mail address."))
             elif sms and not phone:
                 self.add_error("notify_sms", _("The customer has no phone number for SMS."))
+            elif sms:
+                self._check_mobile(phone)
         supplier = data.get("supplier")
         if data.get("notify_supplier"):
             if supplier is None:
@@ -168,9 +172,18 @@ class InquiryConvertForm(forms.Form):
                 self.add_error("notify_supplier", _("The supplier has no e-mail address."))
             elif sms and not supplier.phone:
                 self.add_error("notify_sms", _("The supplier has no phone number for SMS."))
+            elif sms:
+                self._check_mobile(supplier.phone)
         if sms and not (data.get("notify_customer") or data.get("notify_supplier")):
             self.add_error("notify_sms", _("Tick the customer or the supplier to send an SMS."))
         return data
+
+    def _check_mobile(self, number: str) -> None:
+        """An SMS needs a mobile number the outbox accepts; say so here rather than skip it."""
+        try:
+            normalise_phone(number)
+        except ValidationError as exc:
+            self.add_error("notify_sms", exc.messages[0])
 
     def notify(self) -> list[tuple[str, str, str]]:
         data = self.cleaned_data

@@ -13,6 +13,7 @@ from inquiries.models import Channel, Inquiry, InquiryAttachment
 from inquiries.services.convert import inquiry_convert_many
 from inquiries.services.files import generated_name
 from inquiries.services.rules import bulk_category_set
+from notifications.models import OutboundMessage
 from tests.factories.organizations import TeamFactory
 from tests.inquiries.conftest import bulk_inquiries, make_customer, png_bytes, set_rule
 from tests.markers import BATCHED_WRITES, postgresql_only
@@ -70,6 +71,13 @@ def test_bulk_conversion_applies_each_channels_rule(tenant, staff, make_inquiry)
     assert (web_case.visible_to_customer, portal_case.visible_to_customer) == (False, True)
     assert NotificationRequest.objects.filter(case=portal_case, reason="confirmation").exists()
     assert not NotificationRequest.objects.filter(case=web_case).exists()
+    # The rule's confirmation is queued as a real message to the matched customer's address.
+    confirmation = OutboundMessage.objects.get(organization=tenant.org, kind="case_created")
+    assert confirmation.to == portal.sender_email
+    assert confirmation.subject.endswith(f"[#{portal_case.number}]")
+    assert CaseEvent.objects.filter(
+        case=portal_case, kind=CaseEvent.Kind.MESSAGE_OUT, outbound_message_id=confirmation.pk
+    ).exists()
 
 
 def test_bulk_conversion_matches_customers_and_creates_one_per_new_address(tenant, make_inquiry):
@@ -184,6 +192,7 @@ def test_bulk_conversion_of_1000_runs_as_many_queries_as_of_10(tenant, staff, ca
     assert created.count() == 1000
     assert Attachment.objects.filter(case__in=cases_large).count() == 1
     assert NotificationRequest.objects.filter(case__in=cases_large).count() == 1000
+    assert OutboundMessage.objects.filter(kind="case_created").count() == 1011
     assert {c.assignee_id for c in cases_large} == {u.pk for u in staff}
     assert len({c.number for c in cases_large}) == 1000
     assert not Inquiry.objects.filter(status=Inquiry.Status.NEW).exists()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from cases.models import CaseEvent, NotificationRequest
 from customers.models import Customer
 from inquiries.models import Channel, Inquiry
+from notifications.models import OutboundMessage
 from tests.factories.customers import SupplierFactory
 from tests.factories.organizations import TeamFactory
 from tests.factories.properties import PropertyFactory
@@ -79,11 +80,11 @@ def test_form_is_prefilled_from_the_inquiry_and_the_rule(tenant, staff, categori
 def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
     tenant, staff, categories, make_inquiry
 ):
-    supplier = SupplierFactory(organization=tenant.org, phone="+47 22")
+    supplier = SupplierFactory(organization=tenant.org, phone="+47 922 33 444")
     inquiry = make_inquiry(
         sender_name="Ola Nordmann",
         sender_email="ola@example.net",
-        sender_phone="+47 11",
+        sender_phone="+47 911 22 333",
         attachments=[("a.png", png_bytes()), ("b.txt", b"note")],
     )
     client = tenant.client_for(tenant.caseworker)
@@ -125,13 +126,25 @@ def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
     )
     assert [a.original_name for a in case.attachments.all()] == ["a.png"]
     assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ATTACHMENT).count() == 1
-    requests = set(case.notification_requests.values_list("audience", "channel", "reason"))
+    requests = set(
+        case.notification_requests.values_list("audience", "channel", "reason", "status")
+    )
     assert requests == {
-        ("customer", "email", "case_created"),
-        ("customer", "sms", "case_created"),
-        ("supplier", "email", "case_created"),
-        ("supplier", "sms", "case_created"),
+        ("customer", "email", "case_created", "queued"),
+        ("customer", "sms", "case_created", "queued"),
+        ("supplier", "email", "case_created", "queued"),
+        ("supplier", "sms", "case_created", "queued"),
     }
+    sent = OutboundMessage.objects.filter(
+        organization=tenant.org, kind__in=["case_created", "supplier_handover"]
+    )
+    assert set(sent.values_list("kind", "channel", "to")) == {
+        ("case_created", "email", "ola@example.net"),
+        ("case_created", "sms", "+4791122333"),
+        ("supplier_handover", "email", supplier.email),
+        ("supplier_handover", "sms", "+4792233444"),
+    }
+    assert all(m.subject.endswith(f"[#{case.number}]") for m in sent if m.channel == "email")
     after = client.get(response["Location"])
     page = after.content.decode()
     assert f"Case #{case.number} was created." in page
@@ -139,7 +152,8 @@ def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
         "cases:case_detail", kwargs={"org_slug": tenant.org.slug, "number": case.number}
     )
     assert case_url in page
-    assert "Messages waiting to be sent" in page
+    assert "Messages about the new case" in page
+    assert "the case history shows when it is sent" in page
 
 
 def test_choosing_the_matched_customer_creates_no_new_one(tenant, make_inquiry):
@@ -262,3 +276,19 @@ def test_a_property_of_another_organization_is_refused(tenant, other_tenant, mak
     assert response.status_code == 200
     assert "property" in response.context["form"].errors
     assert Inquiry.objects.get(pk=inquiry.pk).status == Inquiry.Status.NEW
+
+
+def test_sms_to_a_number_that_is_no_mobile_number_is_refused_next_to_the_switch(
+    tenant, make_inquiry
+):
+    inquiry = make_inquiry(sender_name="Ola", sender_email="ola@example.net", sender_phone="12")
+    client = tenant.client_for(tenant.caseworker)
+    data = form_data(client.get(convert_url(inquiry)), notify_customer="on", notify_sms="on")
+
+    response = client.post(convert_url(inquiry), data)
+
+    assert response.status_code == 200
+    assert "12 is not a mobile number." in response.content.decode()
+    assert not OutboundMessage.objects.exists()
+    inquiry.refresh_from_db()
+    assert inquiry.status == Inquiry.Status.NEW
