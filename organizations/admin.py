@@ -27,7 +27,17 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["full_name", "phone", "language", "notify_mentions_by_email"]}),
+        (_("Profile"), {"fields": ["full_name", "phone", "language"]}),
+        (
+            _("Notifications by e-mail"),
+            {
+                "fields": [
+                    "notify_mentions_by_email",
+                    "notify_assignments_by_email",
+                    "notify_tasks_by_email",
+                ]
+            },
+        ),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.mentions import mentioned_ids
+from cases.mentions import mentioned_ids, mentions_to_text
 from cases.models import Case, CaseEvent, Note
 from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
 from cases.services.cases import case_message_values, case_url
@@ -79,5 +79,5 @@ def _notify_mentioned(
             % {"actor": actor, "number": case.number, "title": case.title}
         ),
         url=f"{case_url(case)}#note-{note.pk}",
-        email_values={**case_message_values(case), "message": note.body},
+        email_values={**case_message_values(case), "message": mentions_to_text(note.body)},
     )

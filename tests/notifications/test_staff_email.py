@@ -43,7 +43,8 @@ def test_mention_of_a_member_who_chose_email_sends_one_automatic_email(
     message = mail.outbox[0]
     assert message.to == [f'"Admin Alpha Bolig" <{tenant.admin.email}>']
     assert message.subject == f"Caseworker Alpha Bolig mentioned you on case {case.number}"
-    assert "kan du se på denne?" in message.body
+    assert "@Admin Alpha Bolig kan du se på denne?" in message.body  # the token as read
+    assert "(user:" not in message.body
     assert f"{settings.SITE_URL}/alpha/cases/{case.number}/#note-{note.pk}" in message.body
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
     assert message.extra_headers["X-Auto-Response-Suppress"] == "All"
