@@ -315,6 +315,7 @@ def case_close_view(request, number: int):
             )
         except ValidationError as exc:
             apply_errors(form, exc, default_field="resolution")
+            case = case_for_page(request.org, number)  # as saved: the change was rolled back
     if form.errors:
         if not is_htmx(request):
             return render_page(request, case, close_form=form)
