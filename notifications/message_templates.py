@@ -44,6 +44,7 @@ def is_editable(kind: str, language: str) -> bool:
 class TemplateCell:
     kind: str
     language: str
+    language_name: str
     customised: bool
 
 
@@ -51,9 +52,11 @@ def template_overview(org: Organization) -> list[tuple[str, list[TemplateCell]]]
     """Each editable kind with, per language, whether the organization has its own wording
     (one query)."""
     own = set(MessageTemplate.objects.filter(organization=org).values_list("kind", "language"))
-    codes = [code for code, _name in settings.LANGUAGES]
     return [
-        (kind, [TemplateCell(kind, code, (kind, code) in own) for code in codes])
+        (
+            kind,
+            [TemplateCell(kind, code, name, (kind, code) in own) for code, name in languages()],
+        )
         for kind in EDITABLE_KINDS
     ]
 
