@@ -19,11 +19,13 @@ from cases.mentions import mention_token
 from cases.models import Case, CaseEvent, Category, Note, Task, TimeEntry
 from cases.services.attachments import attachments_add
 from cases.services.cases import case_change, case_close, case_create
+from cases.services.messages import Outgoing, case_message_send
 from cases.services.notes import note_add
 from cases.services.tags import case_tag_add
 from cases.services.tasks import task_add, task_complete
 from cases.services.time import time_entry_add
 from customers.models import Customer, Supplier
+from notifications.models import OutboundMessage
 from organizations.models import User
 from properties.models import Container, Property
 
@@ -109,6 +111,14 @@ def _create(demo, spec: Spec) -> Case:
         kind, args = step[0], step[1:]
         if kind == "status":
             case_change(org=org, actor=actor, case=case, status=args[0])
+        elif kind == "reply" and case.customer is not None and case.customer.email:
+            case_message_send(
+                org=org,
+                actor=actor,
+                case=case,
+                kind=OutboundMessage.Kind.REPLY,
+                message=Outgoing(text=args[0], email=case.customer.email, name=case.customer.name),
+            )
         elif kind == "note":
             note_add(org=org, actor=actor, case=case, body=args[0].format(**mentions))
         elif kind == "task":
@@ -145,8 +155,9 @@ def _backdate(case: Case, days_ago: int) -> None:
     stamps: dict[str, datetime.datetime] = {}
     for i, event in enumerate(events):
         event.created_at = start + i * step
-        if event.kind == CaseEvent.Kind.STATUS:
+        if event.kind == CaseEvent.Kind.MESSAGE_OUT and event.data.get("purpose") == "reply":
             stamps.setdefault("first_response_at", event.created_at)
+        if event.kind == CaseEvent.Kind.STATUS:
             if event.new_value == Case.Status.RESOLVED:
                 stamps["resolved_at"] = event.created_at
             if event.new_value == Case.Status.CLOSED:

@@ -10,6 +10,7 @@ from cases.models import Case
 #   ("status", value)  ("note", text with {colleague} / {caseworker} for @mentions)
 #   ("task", title, "supplier" | "colleague", due in days)  ("task_done", completion note)
 #   ("time", minutes, note)  ("tag", name)  ("close", resolution)  ("photo", file name)
+#   ("reply", text: an e-mail to the customer, the case's first response)
 
 
 @dataclass
@@ -47,6 +48,11 @@ NORDBYGG = [
         supplier="Rørlegger Hansen AS",
         steps=[
             ("status", Case.Status.IN_PROGRESS),
+            (
+                "reply",
+                "Takk for bildene. Vi sender en rørlegger på befaring i løpet av neste uke og "
+                "tar kontakt for å avtale tidspunkt.",
+            ),
             ("photo", "sprekk-bad.png"),
             (
                 "note",
@@ -156,6 +162,7 @@ RENOVA = [
         supplier="Vognmand Jensen ApS",
         steps=[
             ("status", Case.Status.IN_PROGRESS),
+            ("reply", "Tak for beskeden. Vognmanden kommer forbi og tømmer beholderen i morgen."),
             ("task", "Ekstra tømning af 100234", "supplier", 1),
             (
                 "note",
@@ -245,6 +252,7 @@ HYRESBO = [
         team="Felanmälan",
         steps=[
             ("status", Case.Status.IN_PROGRESS),
+            ("reply", "Tack för din felanmälan. En tekniker kontaktar dig för att boka en tid."),
             ("photo", "kran.png"),
             ("task", "Byt packning i köksblandare", "supplier", 3),
             ("note", "Hyresgästen är hemma efter kl. 15. {colleague} kan du boka in tiden?"),

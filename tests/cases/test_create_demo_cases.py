@@ -88,3 +88,17 @@ def test_demo_caseworker_inbox_and_supplier_work_page_show_demo_cases():
     client.force_login(User.objects.get(email="leverandor@nordbygg.example"))
     work = client.get(reverse("cases:supplier_work", kwargs={"org_slug": "nordbygg"}))
     assert "Befaring av sluk og membran" in work.content.decode()
+
+
+def test_demo_cases_answered_by_a_reply_have_a_first_response_and_the_others_do_not():
+    seed()
+
+    crack = Case.objects.get(external_reference="DEMO-NB-001")
+    reply = CaseEvent.objects.get(case=crack, kind=CaseEvent.Kind.MESSAGE_OUT)
+    assert reply.data["purpose"] == "reply"
+    assert crack.first_response_at == reply.created_at
+    # Taken in hand but never answered: still unanswered.
+    unanswered = Case.objects.filter(
+        status__in=Case.OPEN_STATUSES, first_response_at__isnull=True
+    ).exclude(events__kind=CaseEvent.Kind.MESSAGE_OUT)
+    assert unanswered.exists()
