@@ -14,10 +14,10 @@ ORG = "organizations.Organization"
 
 
 class NotificationRequest(models.Model):
-    """A message someone asked to be sent about a case (on creation, as confirmation...).
-
-    Recorded now so the outbound messaging issue can act on it; nothing here sends anything.
-    """
+    """A notice someone asked for when the case was opened (ticked on the form, or the intake
+    rule's confirmation), and what became of it: queued (an outbox row exists; the case's
+    MESSAGE_OUT event names it and shows its delivery) or skipped (no usable address; a
+    NOTIFICATION event on the case says why). Written by cases/services/messages.py."""
 
     class Audience(models.TextChoices):
         CUSTOMER = "customer", _("Customer")

@@ -45,7 +45,8 @@ Request = NotificationRequest
 
 
 def rule_notifications(rule: IntakeRule, customer: Customer | None) -> list[tuple[str, str, str]]:
-    """The confirmation e-mail the rule asks for, when there is someone to send it to."""
+    """The confirmation e-mail the rule asks for, when there is someone to send it to: sent
+    as the case_created message ("we have registered your case"), since a case now exists."""
     if rule.send_confirmation and customer is not None and customer.email:
         return [(Request.Audience.CUSTOMER, Request.Channel.EMAIL, Request.Reason.CONFIRMATION)]
     return []
@@ -255,8 +256,8 @@ def inquiry_convert(
     """One inquiry becomes a case with the caseworker's edits (the pre-filled form).
 
     `new_customer` is created when `case_data` names no customer; `attachments` (default all
-    of the inquiry's) are copied onto the case. Notifications in `case_data.notify` are
-    recorded as pending NotificationRequests; nothing is sent here.
+    of the inquiry's) are copied onto the case. The notices in `case_data.notify` are queued
+    as outbox messages by case_create_many (or recorded as skipped, with the reason).
     """
     if inquiry.organization_id != org.pk:
         raise ValidationError(_("That belongs to another organization."))
