@@ -257,3 +257,28 @@ def test_another_organizations_template_is_not_used(tenant, other_tenant):
 def test_settings_tabs_link_to_messages(tenant, admin_client_org):
     html = admin_client_org.get(f"/{tenant.org.slug}/settings/members/").content.decode()
     assert _list(tenant) in html
+
+
+def test_placeholders_work_in_links_and_a_hostile_value_cannot_make_a_script_link(tenant):
+    message_template_save(
+        org=tenant.org,
+        actor=tenant.admin,
+        kind="case_created",
+        language="en",
+        subject="s",
+        body_text="t",
+        body_html='<p><a href="{{ link }}">Open</a> <a href="{{ customer_name }}">x</a></p>',
+    )
+
+    rendered = render(
+        org=tenant.org,
+        kind="case_created",
+        language="en",
+        values={
+            "link": "https://saksflyt.example/a/?x=1&y=2",
+            "customer_name": "javascript:alert(1)",
+        },
+    )
+
+    assert 'href="https://saksflyt.example/a/?x=1&amp;y=2"' in rendered.html
+    assert "javascript:" not in rendered.html
