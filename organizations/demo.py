@@ -98,6 +98,7 @@ def seed(context: dict) -> None:
                 "default_language": spec["language"],
                 "time_zone": spec["time_zone"],
                 "brand_color": spec["color"],
+                "email_signature": f"{spec['name']}\nwww.{spec['domain']}",
             },
         )
         users = {}

@@ -27,6 +27,9 @@ GET_PAGES = [
     "settings/members/",
     "settings/teams/",
     "settings/teams/new/",
+    "settings/messages/",
+    "settings/messages/mention/nb/",
+    "me/notifications/",
 ]
 ADMIN_PAGES = [
     "settings/",
@@ -34,6 +37,8 @@ ADMIN_PAGES = [
     "settings/members/",
     "settings/teams/",
     "settings/teams/new/",
+    "settings/messages/",
+    "settings/messages/mention/nb/",
 ]
 
 
