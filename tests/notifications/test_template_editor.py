@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications.message_templates import message_template_save
 from notifications.messages import render
@@ -282,3 +284,20 @@ def test_placeholders_work_in_links_and_a_hostile_value_cannot_make_a_script_lin
 
     assert 'href="https://saksflyt.example/a/?x=1&amp;y=2"' in rendered.html
     assert "javascript:" not in rendered.html
+
+
+def test_list_costs_the_same_queries_with_no_and_many_own_templates(tenant, admin_client_org):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client_org.get(_list(tenant)).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the first request of a session writes the session
+    without = count()
+    for kind in ("case_created", "mention", "reply", "confirmation", "case_resolved"):
+        for language in ("nb", "sv", "da", "en"):
+            MessageTemplate.objects.create(
+                organization=tenant.org, kind=kind, language=language, subject="s", body_text="t"
+            )
+
+    assert count() == without
