@@ -268,6 +268,7 @@ class _TimelineRenderer:
         self.quoted_label = _("Earlier messages quoted")
         self.files_label = _("Attached files")
         self.retry_label = _("Send again")
+        self.refused_label = _("Files not kept (not allowed or too many):")
 
     def files(self, files) -> str:
         """cases/detail/_files.html for `files` (nothing when there are none, as the template)."""
@@ -369,15 +370,37 @@ class _TimelineRenderer:
                 f"<details><summary>{esc(self.quoted_label)}</summary>"
                 f'<div class="message-quoted">{_br(data["quoted"])}</div></details>'
             )
-        parts.append(self.file_names(data.get("attachments")))
+        parts.append(self.file_names(data.get("attachments"), data.get("attachment_ids")))
+        refused = data.get("refused_attachments")
+        if refused and isinstance(refused, list):
+            names = ", ".join(str(name) for name in refused)
+            parts.append(f'<p class="message-error">{esc(self.refused_label)} {esc(names)}</p>')
         parts.append("</div>")
         return "".join(parts)
 
-    def file_names(self, names) -> str:
+    def file_names(self, names, ids=None) -> str:
+        """The files' names; linked to the case's copies when the event names them."""
         if not names or not isinstance(names, list):
             return ""
-        items = "".join(f"<li>{esc(name)}</li>" for name in names)
-        return f'<ul class="message-files" aria-label="{esc(self.files_label)}">{items}</ul>'
+        links = isinstance(ids, list) and len(ids) == len(names)
+        case = self.context.get("case")
+        items = []
+        for i, name in enumerate(names):
+            if links and case is not None and isinstance(ids[i], int):
+                url = reverse(
+                    "cases:attachment_download",
+                    kwargs={
+                        "org_slug": case.organization.slug,
+                        "number": case.number,
+                        "attachment_id": ids[i],
+                    },
+                )
+                items.append(f'<li><a href="{esc(url)}">{esc(name)}</a></li>')
+            else:
+                items.append(f"<li>{esc(name)}</li>")
+        return (
+            f'<ul class="message-files" aria-label="{esc(self.files_label)}">{"".join(items)}</ul>'
+        )
 
     def retry_form(self, event: CaseEvent) -> str:
         case = self.context.get("case") or event.case
