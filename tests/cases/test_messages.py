@@ -413,3 +413,25 @@ def test_saved_replies_are_offered_in_the_composer(tenant, case, staff_client):
 
     assert 'data-saved-reply-target="id_reply-text"' in html
     assert 'data-body="Thank you &lt;3"' in html
+
+
+@pytest.mark.parametrize("path", ["reply/", "forward/"])
+def test_supplier_user_may_not_write_to_the_outside(tenant, case, path):
+    client = tenant.client_for(tenant.supplier)
+
+    response = client.post(
+        case_url(case, path), {"reply-send_email": "on", "reply-email": "x@example.net"}
+    )
+
+    assert response.status_code == 403
+    assert not OutboundMessage.objects.exists()
+
+
+def test_forward_form_starts_with_the_case_title_and_description(tenant, staff_client):
+    case = make_case(
+        tenant.org, tenant.caseworker, title="Fukt i kjeller", description="Vann på gulvet."
+    )
+
+    html = staff_client.get(case_url(case)).content.decode()
+
+    assert "Fukt i kjeller\n\nVann på gulvet.</textarea>" in html
