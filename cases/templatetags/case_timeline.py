@@ -263,7 +263,15 @@ class _TimelineRenderer:
         self.datetime_label = DateLabels("SHORT_DATETIME_FORMAT")
         self.date_label = DateLabels("SHORT_DATE_FORMAT")
         self._files_template = None
-        self.out_label = _("Sent to the outside")
+        out_labels = {
+            "reply": _("To the customer"),
+            "forward": _("To an external contact"),
+            "supplier_handover": _("To the supplier (automatic)"),
+            "case_created": _("To the customer (automatic)"),
+            "case_resolved": _("To the customer (automatic)"),
+        }
+        other = _("Sent to the outside")
+        self.out_label = lambda purpose: out_labels.get(purpose, other)
         self.in_label = _("Message from the customer")
         self.quoted_label = _("Earlier messages quoted")
         self.files_label = _("Attached files")
@@ -336,7 +344,7 @@ class _TimelineRenderer:
             status, label = row.status, row.get_status_display()
         parts = [
             f'<div class="message message-out" id="message-{event.outbound_message_id or 0}">',
-            f'<span class="message-label">{esc(self.out_label)}</span> ',
+            f'<span class="message-label">{esc(self.out_label(data.get("purpose")))}</span> ',
             f'<span class="pill message-status message-{esc(status)}">{esc(label)}</span>',
         ]
         if data.get("subject"):
