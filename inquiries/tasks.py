@@ -26,12 +26,14 @@ def purge_idempotency_keys() -> int:
     return idempotency_keys_purge()
 
 
-@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
-def process_inbound_email(pk: int) -> str:
-    """Parse, classify and act on one stored e-mail (a no-op if it is gone or already done)."""
-    from inquiries.email.pipeline import inbound_process
+@shared_task(acks_late=True)
+def process_inbound_emails(ids: list[int]) -> dict[int, str]:
+    """Parse, classify and act on stored e-mails (those gone or already done are skipped).
+    Failures are recorded on the e-mail, not retried here: the admins' "retry" and the
+    sweeper (for e-mails still `received`) take care of them."""
+    from inquiries.email.pipeline import inbound_process_many
 
-    return inbound_process(pk)
+    return inbound_process_many(list(ids))
 
 
 @shared_task(acks_late=True)

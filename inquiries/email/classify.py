@@ -4,6 +4,7 @@ on a case, or a new inquiry. Reads only; the pipeline acts on the answer."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -66,7 +67,21 @@ def _auto_reason(parsed: ParsedEmail) -> tuple[str, str] | None:
     return None
 
 
+# This process's copy of each organization's receiving addresses, kept a few seconds.
+ADDRESSES_SECONDS = 5.0
+_own: dict[int, tuple[float, set[str]]] = {}
+
+
+def forget_own_addresses() -> None:
+    _own.clear()
+
+
 def own_addresses(org: Organization) -> set[str]:
+    """The organization's receiving addresses and our sender address, lower-cased."""
+    now = time.monotonic()
+    cached = _own.get(org.pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     addresses = set(
         ReceivingAddress.objects.filter(organization=org)
         .annotate(lower=Lower("address"))
@@ -75,6 +90,7 @@ def own_addresses(org: Organization) -> set[str]:
     _name, default = parseaddr(settings.DEFAULT_FROM_EMAIL)
     if default:
         addresses.add(default.lower())
+    _own[org.pk] = (now + ADDRESSES_SECONDS, addresses)
     return addresses
 
 

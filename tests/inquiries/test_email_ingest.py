@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from inquiries.models import Channel, InboundEmail, Inquiry, InquiryAttachment, IntakeRule
 from notifications.models import OutboundMessage
+from tests.inquiries.email_helpers import _fresh_email_settings  # noqa: F401
 
 FIXTURES = Path("/work/shared/fixtures/email")
 ALL_FILES = sorted(p for p in FIXTURES.rglob("*") if p.is_file())

@@ -17,6 +17,7 @@ from inquiries.services.email_settings import imap_mailbox_save
 from notifications.models import ReceivingAddress
 from tests.factories.cases import make_case
 from tests.inquiries.conftest import png_bytes
+from tests.inquiries.email_helpers import _fresh_email_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from notifications.models import Notification, OutboundMessage
 from notifications.outbox import message_queue
 from tests.factories.cases import make_case
 from tests.inquiries.conftest import make_customer, png_bytes
+from tests.inquiries.email_helpers import _fresh_email_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from django.test import Client
 
 from inquiries.models import InboundEmail, Inquiry
 from notifications.models import ReceivingAddress
+from tests.inquiries.email_helpers import _fresh_email_settings  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from inquiries.email.pipeline import inbound_process, inbound_store
+from inquiries.email.pipeline import BATCH, inbound_process_many, inbound_store
 from inquiries.models import InboundEmail
 from organizations.models import Organization
 
@@ -55,29 +55,44 @@ class Command(BaseCommand):
             else:
                 raise CommandError(f"No such file: {name}")
         counts: dict[str, int] = {}
+        pending: list[tuple[str, bytes]] = []
         for path in paths:
             try:
-                messages = list(messages_in(path))
-            except OSError as exc:
+                pending += list(messages_in(path))
+            except (OSError, ValueError) as exc:
                 self.stdout.write(f"{path}\terror\t{exc}")
                 counts["error"] = counts.get("error", 0) + 1
                 continue
-            for label, raw in messages:
-                outcome, detail = self._ingest(org, raw)
-                counts[outcome] = counts.get(outcome, 0) + 1
-                self.stdout.write(f"{label}\t{outcome}\t{detail}")
+            while len(pending) >= BATCH:
+                self._ingest(org, pending[:BATCH], counts)
+                pending = pending[BATCH:]
+        if pending:
+            self._ingest(org, pending, counts)
         summary = ", ".join(f"{key}: {value}" for key, value in sorted(counts.items()))
         self.stdout.write(f"{sum(counts.values())} messages ({summary})")
 
-    def _ingest(self, org: Organization, raw: bytes) -> tuple[str, str]:
+    def _ingest(
+        self, org: Organization, messages: list[tuple[str, bytes]], counts: dict[str, int]
+    ) -> None:
+        """Store a batch in one transaction, process it, print one line per message."""
+        stored: list[tuple[str, int, bool]] = []
         with transaction.atomic():
-            pk, created = inbound_store(
-                org=org, raw=raw, source=InboundEmail.Source.FILE, enqueue_processing=False
-            )
-        if not created:
-            return "duplicate", f"already received (e-mail {pk})"
-        inbound_process(pk)
-        email = InboundEmail.objects.get(pk=pk)
+            for label, raw in messages:
+                pk, created = inbound_store(
+                    org=org, raw=raw, source=InboundEmail.Source.FILE, enqueue_processing=False
+                )
+                stored.append((label, pk, created))
+        inbound_process_many([pk for _label, pk, created in stored if created])
+        emails = InboundEmail.objects.in_bulk([pk for _label, pk, _created in stored])
+        for label, pk, created in stored:
+            if not created:
+                outcome, detail = "duplicate", f"already received (e-mail {pk})"
+            else:
+                outcome, detail = self._describe(emails[pk])
+            counts[outcome] = counts.get(outcome, 0) + 1
+            self.stdout.write(f"{label}\t{outcome}\t{detail}")
+
+    def _describe(self, email: InboundEmail) -> tuple[str, str]:
         detail = email.error.splitlines()[0][:200] if email.error else ""
         if email.inquiry_id:
             detail = f"inquiry {email.inquiry_id}" + (f"; {detail}" if detail else "")
