@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from notifications.outbox import message_deliver, outbox_sweep
+from notifications.outbox import message_deliver, message_deliver_many, outbox_sweep
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -12,6 +12,12 @@ def send_message(message_id: int) -> str:
     """Send one outbox row. Retries are the outbox's own (rows with a due time), not Celery's,
     so they survive a Redis flush."""
     return message_deliver(message_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_messages(message_ids: list[int]) -> dict[str, int]:
+    """Send several outbox rows, one after the other (see outbox.TASK_BATCH)."""
+    return message_deliver_many(message_ids)
 
 
 @shared_task(ignore_result=True)
