@@ -35,19 +35,19 @@ def _sent_message(events) -> str:
 def _send(request, number: int, kind: str) -> HttpResponse:
     case = case_for_page(request.org, number)
     attachments = case_attachments(request.org, case)
-    form_class, form_key = (
-        (ReplyForm, "reply_form")
-        if kind == Kind.REPLY
-        else (
-            ForwardForm,
-            "forward_form",
-        )
-    )
+    if kind == Kind.REPLY:
+        form_class, form_key = ReplyForm, "reply_form"
+    else:
+        form_class, form_key = ForwardForm, "forward_form"
     form = form_class(request.POST, attachments=attachments)
     events = []
     if form.is_valid():
         if kind == Kind.REPLY:
-            outgoing = form.outgoing(name=case_contact(request.org, case)["name"])
+            contact = case_contact(request.org, case)
+            typed = (form.cleaned_data.get("email") or "").strip().lower()
+            # The customer's name only on a message to the customer's own address.
+            same = bool(contact["email"]) and typed == contact["email"].lower()
+            outgoing = form.outgoing(name=contact["name"] if same else "")
         else:
             outgoing = form.outgoing()
         try:
