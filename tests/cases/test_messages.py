@@ -435,3 +435,26 @@ def test_forward_form_starts_with_the_case_title_and_description(tenant, staff_c
     html = staff_client.get(case_url(case)).content.decode()
 
     assert "Fukt i kjeller\n\nVann på gulvet.</textarea>" in html
+
+
+def test_reply_goes_to_the_inquirys_sender_when_the_case_has_no_customer(tenant, staff_client):
+    from inquiries.models import Channel, Inquiry
+    from inquiries.services.intake import inquiry_receive
+
+    case = make_case(tenant.org, tenant.caseworker, title="Fra skjema")
+    inquiry = inquiry_receive(
+        org=tenant.org,
+        channel=Channel.WEB_FORM,
+        sender_name="Per Hansen",
+        sender_email="per@example.net",
+        sender_phone="+4799887766",
+        subject="Hjelp",
+        message="Noe er galt.",
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(case=case, status=Inquiry.Status.CONVERTED)
+
+    html = staff_client.get(case_url(case)).content.decode()
+
+    assert 'name="reply-email" value="per@example.net"' in html
+    assert 'name="reply-phone" value="+4799887766"' in html
+    assert "To the customer, Per Hansen" in html
