@@ -97,6 +97,25 @@ def _references(org: Organization, case: Case) -> str:
     return " ".join(reversed(list(found)))
 
 
+def _thread(org: Organization, case: Case) -> tuple[str, str]:
+    """(In-Reply-To, References) of a new e-mail on the case: it answers the customer's latest
+    e-mail when the received message's Message-ID is known (MESSAGE_IN data "message_id"),
+    and names our earlier e-mails."""
+    references = _references(org, case)
+    latest_in = (
+        CaseEvent.objects.filter(organization=org, case=case, kind=CaseEvent.Kind.MESSAGE_IN)
+        .order_by("-created_at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    answered = str((latest_in or {}).get("message_id") or "").strip()
+    if not (answered.startswith("<") and answered.endswith(">")) or len(answered) > 998:
+        return "", references
+    if answered not in references.split():
+        references = f"{references} {answered}".strip()
+    return answered, references
+
+
 def _clean(channel: str, to: str, field: str) -> str:
     try:
         return clean_recipient(channel, to)
@@ -167,7 +186,7 @@ def case_message_send(
     rendered = render(org=org, kind=kind, language=language, values=values)
     subject = subject_with_token(case, (message.subject or "").strip() or rendered.subject)
     files = attachment_refs(message.attachments)
-    references = _references(org, case) if email else ""
+    in_reply_to, references = _thread(org, case) if email else ("", "")
     items = [
         {
             "org": org,
@@ -180,6 +199,7 @@ def case_message_send(
             "kind": kind,
             "language": language,
             "attachments": files,
+            "in_reply_to": in_reply_to,
             "references": references,
             "created_by": actor,
         }

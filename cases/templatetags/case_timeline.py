@@ -13,7 +13,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -371,6 +371,10 @@ class _TimelineRenderer:
         if data.get("subject"):
             parts.append(f'<p class="message-subject"><strong>{esc(data["subject"])}</strong></p>')
         text = data.get("text") or ""
+        if not text and data.get("html"):
+            # An e-mail with HTML only: its words, never its markup (stored sanitised, but a
+            # customer's markup has no place on the staff page, tracking images least of all).
+            text = html.unescape(strip_tags(str(data["html"]))).strip()
         if text:
             parts.append(f'<div class="message-body">{_br(text)}</div>')
         if data.get("quoted"):

@@ -458,3 +458,44 @@ def test_reply_goes_to_the_inquirys_sender_when_the_case_has_no_customer(tenant,
     assert 'name="reply-email" value="per@example.net"' in html
     assert 'name="reply-phone" value="+4799887766"' in html
     assert "To the customer, Per Hansen" in html
+
+
+def test_html_only_message_shows_its_words_without_markup(tenant, case, staff_client):
+    CaseEvent.objects.create(
+        organization=tenant.org,
+        case=case,
+        kind=CaseEvent.Kind.MESSAGE_IN,
+        data={
+            "from": "kari@example.net",
+            "text": "",
+            "html": '<p>Se bildet &amp; ring meg</p><img src="https://tracker.example/p.gif">',
+        },
+    )
+
+    page = staff_client.get(case_url(case)).content.decode()
+
+    assert "Se bildet &amp; ring meg" in page
+    assert "tracker.example" not in page
+
+
+def test_replies_thread_onto_the_customers_message_and_our_earlier_ones(tenant, case):
+    send = Outgoing(text="Hei", email="kari@example.net")
+    first = case_message_send(
+        org=tenant.org, actor=tenant.caseworker, case=case, kind=Kind.REPLY, message=send
+    )[0]
+    CaseEvent.objects.create(
+        organization=tenant.org,
+        case=case,
+        kind=CaseEvent.Kind.MESSAGE_IN,
+        data={"from": "kari@example.net", "text": "Takk", "message_id": "<abc@mail.example>"},
+    )
+
+    second = case_message_send(
+        org=tenant.org, actor=tenant.caseworker, case=case, kind=Kind.REPLY, message=send
+    )[0]
+
+    earlier = OutboundMessage.objects.get(pk=first.outbound_message_id)
+    row = OutboundMessage.objects.get(pk=second.outbound_message_id)
+    assert row.in_reply_to == "<abc@mail.example>"
+    assert row.references.split() == [earlier.message_id, "<abc@mail.example>"]
+    assert row.message_id and row.message_id != earlier.message_id
