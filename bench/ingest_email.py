@@ -121,7 +121,11 @@ def main() -> None:
     from django.db import transaction
 
     call_command("migrate", verbosity=0)
-    from inquiries.email.pipeline import inbound_process, inbound_process_many, inbound_store
+    from inquiries.email.pipeline import (
+        inbound_process,
+        inbound_process_many,
+        inbound_store_many,
+    )
     from inquiries.models import InboundEmail, IntakeRule
     from notifications.models import ReceivingAddress
     from organizations.models import Organization
@@ -143,8 +147,13 @@ def main() -> None:
         for start in range(0, len(messages), args.batch):
             with transaction.atomic():
                 ids = [
-                    inbound_store(org=org, raw=raw, source="imap", enqueue_processing=False)[0]
-                    for raw in messages[start : start + args.batch]
+                    pk
+                    for pk, _created in inbound_store_many(
+                        org=org,
+                        raws=messages[start : start + args.batch],
+                        source="imap",
+                        enqueue_processing=False,
+                    )
                 ]
             if args.batch == 1:
                 inbound_process(ids[0])

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
-from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 from inquiries.email.html import html_to_text, sanitise_email_html
@@ -36,7 +35,6 @@ INLINE_IMAGE_MAX_BYTES = 256 * 1024
 INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 _OBS_NAME = re.compile(rb"(?m)^([!-9;-~]+)[ \t]+:")
-_HEADER_PARSER = BytesHeaderParser(policy=policy.compat32)
 
 
 class UnparseableEmail(Exception):
@@ -91,18 +89,22 @@ class ParsedEmail:
 # --- Headers --------------------------------------------------------------------------------
 
 
+_MESSAGE_ID_HEADER = re.compile(rb"(?im)^message-id[ \t]*:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)")
+_HEADERS_END = re.compile(rb"\r?\n\r?\n")
+
+
 def message_id_of(raw: bytes) -> str:
-    """The Message-ID from the headers only (cheap: no body is parsed), or a hash of the raw
-    bytes when there is none, so every stored message has a key to be unique on."""
-    try:
-        headers = _HEADER_PARSER.parsebytes(raw[:65536])
-        value = str(headers.get("Message-ID") or "")
-    except Exception:
-        value = ""
+    """The Message-ID from the header block (a regular expression over the headers: no MIME
+    parsing), or a hash of the raw bytes when there is none, so every stored message has a
+    key to be unique on."""
+    end = _HEADERS_END.search(raw, 0, 262144)
+    head = raw[: end.start()] if end else raw[:262144]
+    match = _MESSAGE_ID_HEADER.search(head)
+    value = match.group(1).decode("utf-8", "replace") if match else ""
     found = MESSAGE_ID_RE.search(value)
     if found and len(found.group(0)) <= 250:
         return found.group(0)
-    value = value.strip()
+    value = " ".join(value.split())
     if value and len(value) <= 250 and " " not in value:
         return value
     return "sha256:" + hashlib.sha256(raw).hexdigest()

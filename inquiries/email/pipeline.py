@@ -43,40 +43,71 @@ def inbound_store(
     """Store one raw e-mail; returns (id, created). The same message again returns the first
     row's id and False. Processing is enqueued after the caller's transaction commits (unless
     the caller processes it itself: the file import)."""
-    message_id = message_id_of(raw)
+    return inbound_store_many(
+        org=org, raws=[raw], source=source, enqueue_processing=enqueue_processing
+    )[0]
+
+
+def inbound_store_many(
+    *, org: Organization, raws: list[bytes], source: str, enqueue_processing: bool = True
+) -> list[tuple[int, bool]]:
+    """Store raw e-mails with one INSERT … ON CONFLICT DO NOTHING; returns (id, created) per
+    message, in order (a message whose Message-ID is already stored — or earlier in `raws` —
+    gets that row's id and False). Messages over MAX_RAW_BYTES are kept as failed, without
+    their bytes."""
+    if not raws:
+        return []
     now = timezone.now()
     table = InboundEmail._meta.db_table
-    too_big = len(raw) > MAX_RAW_BYTES
+    keys = [message_id_of(raw) for raw in raws]
+    params: list = []
+    for raw, message_id in zip(raws, keys, strict=True):
+        too_big = len(raw) > MAX_RAW_BYTES
+        params += [
+            org.pk,
+            source,
+            message_id,
+            b"" if too_big else raw,
+            len(raw),
+            Status.FAILED if too_big else Status.RECEIVED,
+            Outcome.UNPARSEABLE if too_big else "",
+            f"The message is larger than {MAX_RAW_BYTES} bytes." if too_big else "",
+            now,
+        ]
+    row = "(%s, %s, %s, %s, %s, %s, %s, %s, '', '', '', 0, %s)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (organization_id, source, message_id, raw, size, status,"
             " outcome, error, from_address, from_name, subject, attempts, received_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', '', '', 0, %s)"
-            " ON CONFLICT (organization_id, message_id) DO NOTHING RETURNING id",
-            [
-                org.pk,
-                source,
-                message_id,
-                b"" if too_big else raw,
-                len(raw),
-                Status.FAILED if too_big else Status.RECEIVED,
-                Outcome.UNPARSEABLE if too_big else "",
-                f"The message is larger than {MAX_RAW_BYTES} bytes." if too_big else "",
-                now,
-            ],
+            f" VALUES {', '.join([row] * len(raws))}"
+            " ON CONFLICT (organization_id, message_id) DO NOTHING RETURNING id, message_id",
+            params,
         )
-        row = cursor.fetchone()
-    if row is None:
-        existing = (
-            InboundEmail.objects.filter(organization_id=org.pk, message_id=message_id)
-            .values_list("pk", flat=True)
-            .first()
+        created = {message_id: pk for pk, message_id in cursor.fetchall()}
+    missing = [k for k in set(keys) if k not in created]
+    existing = dict(
+        InboundEmail.objects.filter(organization_id=org.pk, message_id__in=missing).values_list(
+            "message_id", "pk"
         )
-        return existing, False
-    if not too_big and enqueue_processing:
-        pk = row[0]
-        transaction.on_commit(lambda: enqueue([pk]))
-    return row[0], True
+        if missing
+        else {}
+    )
+    results, seen = [], set()
+    for message_id in keys:
+        if message_id in created and message_id not in seen:
+            results.append((created[message_id], True))
+        else:
+            results.append((created.get(message_id) or existing.get(message_id), False))
+        seen.add(message_id)
+    if enqueue_processing:
+        ids = [
+            pk
+            for (pk, new), raw in zip(results, raws, strict=True)
+            if new and len(raw) <= MAX_RAW_BYTES
+        ]
+        if ids:
+            transaction.on_commit(lambda: enqueue(ids))
+    return results
 
 
 # E-mails per processing task (and per transaction) when many wait at once.
@@ -148,7 +179,16 @@ def inbound_process_many(ids: list[int], *, retry: bool = False) -> dict[int, st
         try:
             with transaction.atomic():
                 emails = list(_locked(ids, statuses))
-                results = {email.pk: _process_locked(email, guarded=False) for email in emails}
+                deferred: list[tuple[InboundEmail, dict]] = []
+                results = {
+                    email.pk: _process_locked(email, guarded=False, deferred=deferred)
+                    for email in emails
+                }
+                by_org: dict[int, list] = {}
+                for email, item in deferred:
+                    by_org.setdefault(email.organization_id, []).append((email, item))
+                for pending in by_org.values():
+                    _inquiries_create(pending[0][0].organization, pending)
                 _save_results(emails)
             return results
         except Exception:
@@ -205,7 +245,7 @@ def _locked(ids: list[int], statuses: list[str]):
     )
 
 
-def _process_locked(email: InboundEmail, *, guarded: bool) -> str:
+def _process_locked(email: InboundEmail, *, guarded: bool, deferred: list | None = None) -> str:
     """Parse, classify and act on one locked e-mail; its row is changed, not saved. With
     `guarded`, acting happens in a savepoint and a failure is recorded on the e-mail; else
     the failure is raised (and the caller's batch falls back to guarded processing)."""
@@ -221,7 +261,7 @@ def _process_locked(email: InboundEmail, *, guarded: bool) -> str:
     email.from_name = parsed.from_name
     email.subject = parsed.subject
     if not guarded:
-        return _act(email, parsed)
+        return _act(email, parsed, deferred)
     try:
         with transaction.atomic():
             return _act(email, parsed)
@@ -266,7 +306,7 @@ def _record(email: InboundEmail, status: str, outcome: str, error: str = "") -> 
     return outcome or status
 
 
-def _act(email: InboundEmail, parsed: ParsedEmail) -> str:
+def _act(email: InboundEmail, parsed: ParsedEmail, deferred: list | None = None) -> str:
     org = email.organization
     verdict: Verdict = classify(org, parsed)
     if verdict.outcome == Outcome.BOUNCE:
@@ -298,48 +338,55 @@ def _act(email: InboundEmail, parsed: ParsedEmail) -> str:
         )
         email.case = verdict.case
         return _record(email, Status.PROCESSED, Outcome.CASE_MESSAGE)
-    inquiry, refused = _inquiry_create(org, email, parsed)
-    email.inquiry = inquiry
-    email.case = inquiry.case
-    note = ""
-    if refused:
-        note = "Attachments not kept: " + ", ".join(refused)
-    return _record(email, Status.PROCESSED, Outcome.INQUIRY, note[:2000])
+    item, refused = _inquiry_item(email, parsed)
+    note = ("Attachments not kept: " + ", ".join(refused))[:2000] if refused else ""
+    if deferred is not None:  # the batch creates its inquiries together
+        deferred.append((email, item))
+    else:
+        _inquiries_create(org, [(email, item)])
+    return _record(email, Status.PROCESSED, Outcome.INQUIRY, note)
 
 
-def _inquiry_create(
-    org: Organization, email: InboundEmail, parsed: ParsedEmail
-) -> tuple[Inquiry, list[str]]:
-    """A new inquiry through the e-mail channel's intake rule, and its confirmation."""
-    from inquiries.services.intake import inquiry_receive
-
+def _inquiry_item(email: InboundEmail, parsed: ParsedEmail) -> tuple[dict, list[str]]:
+    """inquiry_receive's arguments for the e-mail, and the names of files it cannot keep."""
     accepted, refused = [], []
-    for item in parsed.files:
+    for file in parsed.files:
         if len(accepted) >= MAX_FILES_PER_UPLOAD:
-            refused.append(item.name)
+            refused.append(file.name)
             continue
         try:
-            attachment_check(_upload(item.name, item.data))
+            accepted.append(attachment_check(_upload(file.name, file.data)))
         except ValidationError:
-            refused.append(item.name)
-        else:
-            accepted.append((item.name, item.data))
+            refused.append(file.name)
     message = parsed.text
     if not message and not parsed.subject:
         message = _("(The e-mail has no text; see the attachments.)")
-    inquiry = inquiry_receive(
-        org=org,
-        channel=Channel.EMAIL,
-        sender_name=parsed.from_name[:200],
-        sender_email=parsed.from_address if _valid_email(parsed.from_address) else "",
-        subject=parsed.subject[:200],
-        message=message,
-        attachments=accepted,
-        raw_payload={"inbound_email_id": email.pk, "message_id": email.message_id},
+    item = {
+        "sender_name": parsed.from_name[:200],
+        "sender_email": parsed.from_address if _valid_email(parsed.from_address) else "",
+        "subject": parsed.subject[:200],
+        "message": message,
+        "checked_attachments": accepted,
+        "raw_payload": {"inbound_email_id": email.pk, "message_id": email.message_id},
+    }
+    return item, refused
+
+
+def _inquiries_create(org: Organization, pending: list[tuple[InboundEmail, dict]]) -> None:
+    """New inquiries through the e-mail channel's intake rule (one insert for all), linked
+    to their e-mails, each with its confirmation when the rule asks for one."""
+    from inquiries.services.intake import inquiries_receive_many
+
+    if not pending:
+        return
+    inquiries = inquiries_receive_many(
+        org=org, channel=Channel.EMAIL, items=[item for _email, item in pending]
     )
-    if inquiry.case_id is None:
-        inquiry_confirmation_send(org=org, inquiry=inquiry, in_reply_to=parsed.message_id)
-    return inquiry, refused
+    for (email, _item), inquiry in zip(pending, inquiries, strict=True):
+        email.inquiry = inquiry
+        email.case_id = inquiry.case_id
+        if inquiry.case_id is None:
+            inquiry_confirmation_send(org=org, inquiry=inquiry, in_reply_to=email.message_id)
 
 
 def _upload(name: str, data: bytes):

@@ -26,7 +26,7 @@ from inquiries.services.rules import channel_group_for, creates_case_at_once, in
 from organizations.models import Organization, User
 from properties.models import Property
 
-__all__ = ["inquiry_receive", "inquiry_register", "intake_rule_for"]
+__all__ = ["inquiries_receive_many", "inquiry_receive", "inquiry_register", "intake_rule_for"]
 
 # Longest accepted value per text field (the model's column sizes).
 MAX_LENGTHS = {
@@ -227,3 +227,89 @@ def inquiry_register(
             written=written,
         )
         return _apply_rule(org, inquiry, actor)
+
+
+def inquiries_receive_many(
+    *, org: Organization, channel: str, items: list[dict[str, Any]]
+) -> list[Inquiry]:
+    """`inquiry_receive` for many inquiries of one channel (the e-mail pipeline's batches):
+    the same checks, one insert for the inquiries and one for their files, then the channel's
+    intake rule. `items` hold inquiry_receive's keyword arguments (sender_name, sender_email,
+    subject, message, attachments, raw_payload...), or `checked_attachments` (CheckedUpload,
+    from `attachment_check`) instead of attachments. Any invalid item raises ValidationError
+    and nothing is stored."""
+    channel_group_for(channel)
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    at_once = creates_case_at_once(org, channel)
+    with files_removed_on_error() as written, transaction.atomic():
+        rows, files = [], []
+        for item in items:
+            values = _clean({key: item.get(key, "") for key in _VALUE_KEYS})
+            # Files the caller has already put through the checks (CheckedUpload) are not
+            # checked again.
+            checked = item.get("checked_attachments")
+            if checked is None:
+                checked = attachments_check(item.get("attachments") or ())
+            property_id = property_resolve(
+                org, property_number=values["property_number"], address=values["address"]
+            )
+            given = ", ".join(p for p in (values["property_number"], values["address"]) if p)
+            rows.append(
+                Inquiry(
+                    organization=org,
+                    channel=channel,
+                    sender_name=values["sender_name"],
+                    sender_email=values["sender_email"],
+                    sender_phone=values["sender_phone"],
+                    subject=values["subject"],
+                    message=values["message"],
+                    property_id=property_id,
+                    property_text="" if property_id is not None else given[:300],
+                    location=values["location"],
+                    category_hint=values["category"],
+                    external_reference=values["external_reference"],
+                    raw_payload=item.get("raw_payload") or {},
+                )
+            )
+            files.append(checked)
+        Inquiry.objects.bulk_create(rows)
+        attachments = []
+        for inquiry, checked in zip(rows, files, strict=True):
+            for file in checked:
+                row = InquiryAttachment(
+                    organization=org,
+                    inquiry=inquiry,
+                    stored_name=generated_name(file.extension),
+                    original_name=file.original_name,
+                    content_type=file.content_type,
+                    size=file.size,
+                )
+                file.upload.seek(0)
+                row.file.save(row.stored_name, file.upload, save=False)
+                written.append(row.file.name)
+                attachments.append(row)
+        InquiryAttachment.objects.bulk_create(attachments)
+        if at_once and rows:
+            inquiries_convert_by_rules(org=org, actor=None, ids=[i.pk for i in rows], bulk=False)
+            converted = dict(
+                Inquiry.objects.filter(pk__in=[i.pk for i in rows]).values_list("pk", "case_id")
+            )
+            for inquiry in rows:
+                inquiry.case_id = converted.get(inquiry.pk)
+                inquiry.status = Inquiry.Status.CONVERTED if inquiry.case_id else inquiry.status
+        return rows
+
+
+_VALUE_KEYS = (
+    "sender_name",
+    "sender_email",
+    "sender_phone",
+    "subject",
+    "message",
+    "address",
+    "property_number",
+    "location",
+    "category",
+    "external_reference",
+)

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from inquiries.email.pipeline import BATCH, inbound_process_many, inbound_store
+from inquiries.email.pipeline import BATCH, inbound_process_many, inbound_store_many
 from inquiries.models import InboundEmail
 from organizations.models import Organization
 
@@ -77,11 +77,14 @@ class Command(BaseCommand):
         """Store a batch in one transaction, process it, print one line per message."""
         stored: list[tuple[str, int, bool]] = []
         with transaction.atomic():
-            for label, raw in messages:
-                pk, created = inbound_store(
-                    org=org, raw=raw, source=InboundEmail.Source.FILE, enqueue_processing=False
-                )
-                stored.append((label, pk, created))
+            results = inbound_store_many(
+                org=org,
+                raws=[raw for _label, raw in messages],
+                source=InboundEmail.Source.FILE,
+                enqueue_processing=False,
+            )
+        for (label, _raw), (pk, created) in zip(messages, results, strict=True):
+            stored.append((label, pk, created))
         inbound_process_many([pk for _label, pk, created in stored if created])
         emails = InboundEmail.objects.in_bulk([pk for _label, pk, _created in stored])
         for label, pk, created in stored:
