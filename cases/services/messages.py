@@ -273,6 +273,17 @@ def _recipient(case: Case, audience: str, channel: str) -> tuple[str, str, str]:
         return address, person.name, SKIP_INVALID
 
 
+def skip_reason_text(code: str) -> str:
+    """Why a notice was not sent, in the reader's language."""
+    return {
+        SKIP_NO_CUSTOMER: _("the case has no customer"),
+        SKIP_NO_SUPPLIER: _("the case has no supplier"),
+        SKIP_NO_EMAIL: _("there is no e-mail address on record"),
+        SKIP_NO_PHONE: _("there is no mobile number on record"),
+        SKIP_INVALID: _("the address on record is not valid"),
+    }.get(code, code)
+
+
 def message_outcome_texts(case: Case) -> list[tuple[str, bool]]:
     """What happened to the notices ticked when `case` was opened, as (sentence, queued)."""
     texts = []
@@ -288,13 +299,7 @@ def message_outcome_texts(case: Case) -> list[tuple[str, bool]]:
                 )
             )
         else:
-            reason = {
-                SKIP_NO_CUSTOMER: _("the case has no customer"),
-                SKIP_NO_SUPPLIER: _("the case has no supplier"),
-                SKIP_NO_EMAIL: _("there is no e-mail address on record"),
-                SKIP_NO_PHONE: _("there is no mobile number on record"),
-                SKIP_INVALID: _("the address on record is not valid"),
-            }.get(skipped, skipped)
+            reason = skip_reason_text(skipped)
             texts.append(
                 (
                     _("No %(how)s was sent to %(who)s: %(reason)s.")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.mentions import mentions_to_html
 from cases.models import Case, CaseEvent, Task
+from cases.services.messages import skip_reason_text
 
 register = template.Library()
 Kind = CaseEvent.Kind
@@ -142,18 +143,9 @@ def _message_out_summary(event: CaseEvent) -> SafeString:
     return _fmt(text, how=how, to=format_html("<strong>{}</strong>", to))
 
 
-SKIP_REASONS = {
-    "no_customer": lambda: _("the case has no customer"),
-    "no_supplier": lambda: _("the case has no supplier"),
-    "no_email": lambda: _("there is no e-mail address on record"),
-    "no_phone": lambda: _("there is no mobile number on record"),
-    "invalid": lambda: _("the address on record is not valid"),
-}
-
-
 def _skipped_summary(event: CaseEvent) -> SafeString:
     data = event.data or {}
-    reason = SKIP_REASONS.get(data.get("skipped"), lambda: str(data.get("skipped")))()
+    reason = skip_reason_text(str(data.get("skipped")))
     channel = data.get("channel", "")
     if data.get("audience") == "supplier":
         text = _("did not notify the supplier %(how)s: %(reason)s")
