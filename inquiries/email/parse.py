@@ -128,18 +128,25 @@ def _decode_words(value: str) -> str:
         return "".join(parts)
 
 
+def _index(msg: Message) -> dict[str, list[str]]:
+    """The message's headers by lower-cased name, as sent (built once per message)."""
+    index = getattr(msg, "_saksflyt_headers", None)
+    if index is None:
+        index = {}
+        for key, raw in msg.raw_items():
+            index.setdefault(key.lower(), []).append(str(raw))
+        msg._saksflyt_headers = index
+    return index
+
+
 def _raw_header(msg: Message, name: str) -> str:
     """The header as it arrived (8-bit bytes kept as surrogates), "" when absent."""
-    lower = name.lower()
-    for key, raw in msg.raw_items():
-        if key.lower() == lower:
-            return str(raw)
-    return ""
+    values = _index(msg).get(name.lower())
+    return values[0] if values else ""
 
 
 def _raw_headers(msg: Message, name: str) -> list[str]:
-    lower = name.lower()
-    return [str(raw) for key, raw in msg.raw_items() if key.lower() == lower]
+    return _index(msg).get(name.lower(), [])
 
 
 def _structured(name: str, raw: str):
