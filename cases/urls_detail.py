@@ -12,6 +12,7 @@ urlpatterns = [
     path("mention-candidates/", notes.mention_candidates_view, name="mention_candidates"),
     path("reply/", messages.reply_send_view, name="reply_send"),
     path("forward/", messages.forward_send_view, name="forward_send"),
+    path("messages/<int:message_id>/", messages.message_status_view, name="message_status"),
     path("messages/<int:message_id>/retry/", messages.message_retry_view, name="message_retry"),
     path("tasks/", tasks.task_add_view, name="task_add"),
     path("tasks/<int:task_id>/", tasks.task_detail, name="task_detail"),

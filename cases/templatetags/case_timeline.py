@@ -207,6 +207,10 @@ def task_is_overdue(task: Task) -> bool:
 # had; attachment lists still render through cases/detail/_files.html (the same markup as the
 # files panel), and only for events that have files.
 
+# Messages re-read by the page while on their way, and for how long after their last change.
+POLLED = {"queued", "sending"}
+POLL_FOR = datetime.timedelta(minutes=10)
+
 # Format characters that depend on nothing finer than the minute (see django.utils.dateformat):
 # labels made of them are the same for every event of the same minute.
 _MINUTE_FORMAT_CHARS = set("aAbdDEfFgGhHijlLmMnNPStwWyYz")
@@ -424,6 +428,26 @@ class _TimelineRenderer:
             f'<button type="submit" class="button small">{esc(self.retry_label)}</button></form>'
         )
 
+    def poll(self, event: CaseEvent) -> str:
+        """htmx attributes that re-read a message still on its way (queued or sending) a few
+        seconds later, so the page shows when it leaves without a reload; only for a while
+        after its last change (a stalled worker is not polled for ever)."""
+        row = getattr(event, "outbound", None)
+        if event.kind != Kind.MESSAGE_OUT or row is None or row.status not in POLLED:
+            return ""
+        if timezone.now() - row.status_changed_at > POLL_FOR:
+            return ""
+        case = self.context.get("case") or event.case
+        url = reverse(
+            "cases:message_status",
+            kwargs={
+                "org_slug": case.organization.slug,
+                "number": case.number,
+                "message_id": event.outbound_message_id,
+            },
+        )
+        return f' hx-get="{esc(url)}" hx-trigger="load delay:4s" hx-swap="outerHTML"'
+
     def event(self, event: CaseEvent) -> str:
         created = timezone.localtime(event.created_at)
         actor = esc(event.actor) if event.actor else self.system
@@ -431,7 +455,7 @@ class _TimelineRenderer:
             data = event.data or {}
             actor = esc(data.get("from_name") or data.get("from") or _("The customer"))
         return (
-            f'<li class="event event-{esc(event.kind)}" id="event-{event.pk}">\n'
+            f'<li class="event event-{esc(event.kind)}" id="event-{event.pk}"{self.poll(event)}>\n'
             f'  <div class="event-line">\n'
             f'    <span class="event-actor">{actor}</span>\n'
             f"    {event_summary(event)}\n"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms_detail import apply_errors
 from cases.forms_messages import ForwardForm, ReplyForm
@@ -119,5 +119,20 @@ def message_retry_view(request, number: int, message_id: int):
     events = case_timeline(request.org, case, event_ids=[event.pk])
     html = render_to_string(
         "cases/detail/_event.html", {"case": case, "events": events, "live": live}, request=request
+    )
+    return HttpResponse(html)
+
+
+@require_GET
+@org_view(roles=STAFF_ROLES)
+def message_status_view(request, number: int, message_id: int):
+    """One sent message's history entry as it is now (the page polls while it is on its way)."""
+    case = case_for_page(request.org, number)
+    event = message_event(request.org, case, message_id)
+    if event is None:
+        raise Http404
+    events = case_timeline(request.org, case, event_ids=[event.pk])
+    html = render_to_string(
+        "cases/detail/_event.html", {"case": case, "events": events, "live": ""}, request=request
     )
     return HttpResponse(html)

@@ -499,3 +499,35 @@ def test_replies_thread_onto_the_customers_message_and_our_earlier_ones(tenant, 
     assert row.in_reply_to == "<abc@mail.example>"
     assert row.references.split() == [earlier.message_id, "<abc@mail.example>"]
     assert row.message_id and row.message_id != earlier.message_id
+
+
+def test_a_message_on_its_way_is_re_read_until_it_leaves(tenant, case, staff_client):
+    event = case_message_send(
+        org=tenant.org,
+        actor=tenant.caseworker,
+        case=case,
+        kind=Kind.REPLY,
+        message=Outgoing(text="Hei", email="kari@example.net"),
+    )[0]
+    status_url = case_url(case, f"messages/{event.outbound_message_id}/")
+
+    page = staff_client.get(case_url(case)).content.decode()
+    entry = page[page.index(f'id="event-{event.pk}"') :].split(">")[0]
+    assert f'hx-get="{status_url}"' in entry  # queued: the page asks again
+
+    OutboundMessage.objects.filter(pk=event.outbound_message_id).update(status="sent")
+    response = staff_client.get(status_url, headers=HX)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ">Sent<" in html
+    assert "hx-get" not in html.split(">")[0]  # left: no more polling
+    assert 'id="case-live"' not in html
+
+
+def test_outsider_gets_404_for_a_messages_status(tenant, case, outsider_client):
+    event = _failed_reply(tenant, case)
+
+    response = outsider_client.get(case_url(case, f"messages/{event.outbound_message_id}/"))
+
+    assert response.status_code == 404
