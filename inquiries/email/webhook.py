@@ -77,9 +77,10 @@ def organizations_for(addresses: list[str]) -> list[int]:
     )
 
 
-def _raw_messages(esp: str, request: HttpRequest, events) -> list[tuple[bytes, str]]:
-    """(raw bytes, envelope recipient) per message: the MIME the ESP sent when it sent it,
-    else the message Anymail rebuilt."""
+def _raw_messages(esp: str, request: HttpRequest, view) -> list[tuple[bytes, str]]:
+    """(raw bytes, envelope recipient) per message: the MIME the ESP sent when it sent it
+    (nothing is parsed here then: that is the worker's job), else the message Anymail
+    rebuilt from the ESP's fields."""
     if esp == "mailgun" and "body-mime" in request.POST:
         envelope = request.POST.get("recipient", "")
         return [(request.POST["body-mime"].encode("utf-8", "surrogateescape"), envelope)]
@@ -94,7 +95,7 @@ def _raw_messages(esp: str, request: HttpRequest, events) -> list[tuple[bytes, s
             envelope = payload.get("OriginalRecipient") or ""
             return [(str(payload["RawEmail"]).encode("utf-8", "surrogateescape"), envelope)]
     messages = []
-    for event in events:
+    for event in view.parse_events(request):
         message = event.message
         messages.append((message.as_bytes(), message.envelope_recipient or ""))
     return messages
@@ -121,8 +122,7 @@ def inbound_webhook(request: HttpRequest, esp: str) -> HttpResponse:
     except AnymailWebhookValidationFailure:
         return HttpResponseForbidden("Authentication failed.")
     try:
-        events = view.parse_events(request)
-        messages = _raw_messages(esp, request, events)
+        messages = _raw_messages(esp, request, view)
     except Exception as exc:
         logger.warning("inbound webhook %s: unreadable post: %s", esp, exc)
         return HttpResponseBadRequest("Unreadable payload.")
