@@ -351,8 +351,8 @@ class _TimelineRenderer:
         if row is not None and status in ("failed", "bounced"):
             reason = esc(row.last_error or _("No reason was given."))
             parts.append(
-                f'<p class="message-error" role="note"><strong>{esc(_("Not delivered:"))}</strong>'
-                f" {reason}</p>{self.retry_form(event)}"
+                f'<p class="message-error" id="message-error-{event.pk}">'
+                f"<strong>{esc(_('Not delivered:'))}</strong> {reason}</p>{self.retry_form(event)}"
             )
         parts.append("</div>")
         return "".join(parts)
@@ -425,7 +425,8 @@ class _TimelineRenderer:
             f'<form method="post" action="{esc(url)}" hx-post="{esc(url)}" '
             f'hx-target="#event-{event.pk}" hx-swap="outerHTML">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-            f'<button type="submit" class="button small">{esc(self.retry_label)}</button></form>'
+            f'<button type="submit" class="button small" '
+            f'aria-describedby="message-error-{event.pk}">{esc(self.retry_label)}</button></form>'
         )
 
     def poll(self, event: CaseEvent) -> str:
