@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Attachment
 from cases.services.messages import Outgoing
 
+TEXT_MAX = 20_000  # a long letter; far beyond what anyone types, short of abuse
+
 
 class CaseFilesField(forms.TypedMultipleChoiceField):
     """Files of the case to attach: checkboxes of the case's attachments."""
@@ -57,6 +59,7 @@ class ReplyForm(_MessageForm):
     text = forms.CharField(
         label=_("Message"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("The customer receives this. Your organization's signature is added."),
     )
@@ -104,6 +107,7 @@ class ForwardForm(_MessageForm):
     text = forms.CharField(
         label=_("Message"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Goes to the external contact with the files you choose."),
     )
