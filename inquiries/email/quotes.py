@@ -23,10 +23,24 @@ _FROM = re.compile(r"^\*?(from|fra|från|von)\s*:\*?\s", re.I)
 _SENT = re.compile(r"^\*?(sent|sendt|skickat|date|dato|datum|gesendet)\s*:", re.I)
 
 
+# "man. 1. jan. 2026 kl. 10:00 skrev Kari <kari@example.no>:": a date and an address around
+# the verb, so that "Jeg skrev til dere i går:" in the new text is not taken for one.
+_VERB = re.compile(r"\b(wrote|skrev|schrieb)\b", re.I)
+
+
+def _is_attribution(line: str) -> bool:
+    return (
+        line.endswith(":")
+        and bool(_VERB.search(line))
+        and any(ch.isdigit() for ch in line)
+        and ("@" in line or "<" in line)
+    )
+
+
 def _quote_start(lines: list[str]) -> int | None:
     for i, line in enumerate(lines):
         stripped = line.strip()
-        if any(p.match(stripped) for p in _STARTS):
+        if any(p.match(stripped) for p in _STARTS) or _is_attribution(stripped):
             return i
         if _FROM.match(stripped) and any(_SENT.match(n.strip()) for n in lines[i + 1 : i + 5]):
             return i

@@ -44,7 +44,8 @@ def test_every_fixture_gets_an_outcome_and_a_second_run_creates_nothing(tenant):
     for label, outcome, _detail in lines:
         assert outcome in known and outcome, (label, outcome)
     emails = InboundEmail.objects.filter(organization=tenant.org)
-    # Two fixtures are byte-identical copies of others' Message-IDs: stored once.
+    # Several fixtures share a Message-ID with another (copies with small changes): the first
+    # is stored, the others are reported as duplicates.
     assert emails.count() + sum(1 for line in lines if line[1] == "duplicate") == 114
     assert not emails.filter(status=InboundEmail.Status.RECEIVED).exists()
     # Nothing failed for a reason other than being unreadable.

@@ -258,3 +258,56 @@ def test_sweeper_processes_emails_left_unprocessed(tenant):
     assert InboundEmail.objects.get(pk=pk).status == InboundEmail.Status.RECEIVED
     assert inbound_sweep(grace_seconds=0) == 1
     assert InboundEmail.objects.get(pk=pk).status == InboundEmail.Status.PROCESSED
+
+
+def test_follow_up_in_the_same_thread_as_a_message_on_the_case_threads_too(tenant, sent_case):
+    case, out = sent_case
+    receive(tenant.org, mail(in_reply_to=out.message_id))
+    # The customer answers their own e-mail (not ours): its References name only theirs.
+    email = receive(
+        tenant.org,
+        mail(message_id="<reply-2@example.net>", in_reply_to="<reply-1@example.net>"),
+    )
+    assert email.outcome == InboundEmail.Outcome.CASE_MESSAGE and email.case_id == case.pk
+    assert CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MESSAGE_IN).count() == 2
+
+
+def test_batch_with_one_failing_email_keeps_the_others(tenant, sent_case, monkeypatch):
+    from inquiries.email import pipeline
+    from inquiries.email.pipeline import inbound_process_many
+
+    _case, out = sent_case
+    with transaction.atomic():
+        ids = [
+            inbound_store(org=tenant.org, raw=raw, source="file", enqueue_processing=False)[0]
+            for raw in (
+                mail(message_id="<a@example.net>", subject="First"),
+                mail(message_id="<b@example.net>", subject="Boom"),
+                mail(message_id="<c@example.net>", subject="Third"),
+            )
+        ]
+    real = pipeline._act
+
+    def failing(email, parsed, deferred=None):
+        if parsed.subject == "Boom":
+            raise RuntimeError("something broke")
+        return real(email, parsed, deferred)
+
+    monkeypatch.setattr(pipeline, "_act", failing)
+    results = inbound_process_many(ids)
+    assert [results[pk] for pk in ids] == ["inquiry", "failed", "inquiry"]
+    failed = InboundEmail.objects.get(pk=ids[1])
+    assert failed.status == InboundEmail.Status.FAILED and "something broke" in failed.error
+    assert Inquiry.objects.filter(organization=tenant.org).count() == 2
+
+
+def test_duplicates_in_one_batch_are_stored_once(tenant):
+    from inquiries.email.pipeline import inbound_store_many
+
+    with transaction.atomic():
+        results = inbound_store_many(
+            org=tenant.org, raws=[mail(), mail(), mail(subject="other")], source="file"
+        )
+    assert results[0][1] is True and results[1] == (results[0][0], False)
+    assert results[2] == (results[0][0], False)  # same Message-ID: the same e-mail
+    assert InboundEmail.objects.filter(organization=tenant.org).count() == 1
