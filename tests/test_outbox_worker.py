@@ -7,6 +7,8 @@ call that never returns); the test SIGKILLs the worker while it hangs, flushes t
 Redis database, starts a new worker, and lets the sweeper re-enqueue what is left. Every row
 must end `sent` and every message must have been delivered exactly once.
 
+The batch path the worker takes (`message_deliver_many`) is also tested in-process below.
+
 Random kill: the worker is killed at a moment the test does not choose (after a random number
 of deliveries). Then a message the provider accepted just before the kill, whose row did not
 yet say `sent`, is sent again when its lease runs out — the one window the outbox documents —
@@ -28,10 +30,9 @@ import pytest
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
-pytestmark = [
-    pytest.mark.celery,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"),
-]
+real_worker = pytest.mark.skipif(
+    not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"
+)
 
 MESSAGES = 200
 HANG_AT = 80
@@ -202,6 +203,8 @@ def _all_sent():
     return _statuses() == {"sent": MESSAGES}
 
 
+@pytest.mark.celery
+@real_worker
 @pytest.mark.django_db(transaction=True)
 def test_sigkill_mid_send_then_redis_flush_sends_every_message_exactly_once(broker, tmp_path):
     from notifications.models import OutboundMessage
@@ -250,6 +253,8 @@ def test_sigkill_mid_send_then_redis_flush_sends_every_message_exactly_once(brok
     assert not OutboundMessage.objects.exclude(last_error="").exists()
 
 
+@pytest.mark.celery
+@real_worker
 @pytest.mark.django_db(transaction=True)
 def test_sigkill_at_a_random_moment_loses_nothing(broker, tmp_path):
     from notifications.models import OutboundMessage
@@ -287,3 +292,127 @@ def test_sigkill_at_a_random_moment_loses_nothing(broker, tmp_path):
     assert sum(a - 1 for a in attempts.values()) <= 1
     for mid in twice:
         assert attempts[mid] == 2
+
+
+# --- The batch path, in-process ----------------------------------------------------------------
+
+
+def _queued(org, count, channel="email"):
+    from notifications.outbox import message_queue_many
+
+    to = (lambda i: f"r{i}@example.no") if channel == "email" else (lambda i: f"+479000000{i}")
+    return message_queue_many(  # on-commit tasks never run here: the test delivers
+        [{"org": org, "channel": channel, "to": to(i), "text": f"#{i}"} for i in range(count)]
+    )
+
+
+def test_a_batch_sends_each_due_row_once_in_one_statement_per_message(tenant, monkeypatch):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import outbox
+    from notifications.models import OutboundMessage
+    from notifications.outbox import message_deliver, message_deliver_many
+
+    monkeypatch.setattr(outbox, "DURABLE_EVERY", 2)
+
+    rows = _queued(tenant.org, 6)
+    assert message_deliver(rows[0].pk) == "sent"
+    ids = [row.pk for row in rows]
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = message_deliver_many([*ids, ids[3]])  # one already sent, one twice
+    assert outcomes == {"skipped": 1, "sent": 5}
+    assert len(mail.outbox) == 6
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        row.message_id for row in rows
+    )
+    if connection.vendor == "postgresql":
+        # A claim per row, each recording the previous row's `sent`, and the last `sent`.
+        assert len(queries) == len(ids) + 1
+        # Four claims record the previous `sent`; every 2nd of those waits for the disk, and
+        # so does the last `sent` (a plain UPDATE).
+        no_wait = [q for q in queries if "synchronous_commit" in q["sql"]]
+        assert len(no_wait) == 2
+    for row in OutboundMessage.objects.filter(pk__in=ids):
+        assert row.status == "sent" and row.attempts == 1 and row.sent_at
+        assert row.provider_message_id == row.message_id and row.lease_until is None
+
+
+def test_a_failure_in_a_batch_is_recorded_and_the_rest_are_sent(tenant, settings):
+    from notifications.models import OutboundMessage
+    from notifications.outbox import message_deliver_many
+    from notifications.transports import LocMemSmsBackend
+
+    settings.SMS_BACKEND = f"{__name__}.RefusesSecond"
+    RefusesSecond.calls = 0
+    rows = _queued(tenant.org, 4, channel="sms")
+    assert message_deliver_many([row.pk for row in rows]) == {"sent": 3, "failed": 1}
+    statuses = [OutboundMessage.objects.get(pk=row.pk) for row in rows]
+    assert [m.status for m in statuses] == ["sent", "failed", "sent", "sent"]
+    assert statuses[1].last_error == "invalid number"
+    assert [m.provider_message_id for m in statuses] == ["sms-1", "", "sms-3", "sms-4"]
+    assert LocMemSmsBackend.outbox == []  # the batch used the configured backend
+
+
+class RefusesSecond:
+    calls = 0
+
+    def send(self, sms):
+        from notifications.transports import SendError
+
+        type(self).calls += 1
+        if type(self).calls == 2:
+            raise SendError("invalid number", permanent=True)
+        return f"sms-{type(self).calls}"
+
+
+def test_a_batch_over_its_time_budget_hands_the_rest_on(tenant, monkeypatch):
+    from notifications import outbox
+    from notifications.models import OutboundMessage
+
+    rows = _queued(tenant.org, 5)
+    handed = []
+    monkeypatch.setattr(outbox, "TASK_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(outbox, "enqueue", handed.extend)
+    outcomes = outbox.message_deliver_many([row.pk for row in rows])
+    assert outcomes == {"sent": 1, "handed on": 4}
+    assert handed == [row.pk for row in rows[1:]]
+    assert OutboundMessage.objects.get(pk=rows[0].pk).status == "sent"
+    assert set(OutboundMessage.objects.filter(pk__in=handed).values_list("status", flat=True)) == {
+        "queued"
+    }
+
+
+def test_a_batch_skips_rows_another_worker_holds_or_that_are_not_due(tenant):
+    import datetime
+
+    from django.utils import timezone
+
+    from notifications.models import OutboundMessage
+    from notifications.outbox import message_deliver_many
+
+    held, later, expired, due = _queued(tenant.org, 4)
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    OutboundMessage.objects.filter(pk=held.pk).update(status="sending", lease_until=soon)
+    OutboundMessage.objects.filter(pk=later.pk).update(next_attempt_at=soon)
+    OutboundMessage.objects.filter(pk=expired.pk).update(
+        status="sending", lease_until=past, attempts=1
+    )
+    outcomes = message_deliver_many([held.pk, later.pk, expired.pk, due.pk])
+    assert outcomes == {"skipped": 2, "sent": 2}
+    status = dict(OutboundMessage.objects.values_list("pk", "status"))
+    assert status == {held.pk: "sending", later.pk: "queued", expired.pk: "sent", due.pk: "sent"}
+    assert OutboundMessage.objects.get(pk=expired.pk).attempts == 2
+
+
+def test_enqueue_batches_ids_into_tasks(monkeypatch):
+    from notifications import outbox, tasks
+
+    single, batches = [], []
+    monkeypatch.setattr(tasks.send_message, "delay", single.append)
+    monkeypatch.setattr(tasks.send_messages, "delay", batches.append)
+    outbox.enqueue(range(1, outbox.TASK_BATCH * 2 + 2))
+    assert [len(b) for b in batches] == [outbox.TASK_BATCH, outbox.TASK_BATCH]
+    assert single == [outbox.TASK_BATCH * 2 + 1]
