@@ -198,3 +198,21 @@ def test_same_message_in_two_organizations_is_stored_for_each(tenant, other_tena
     ingest(other_tenant.org, path)
     assert InboundEmail.objects.count() == 2
     assert Inquiry.objects.filter(organization=other_tenant.org).count() == 1
+
+
+def test_rule_that_creates_cases_at_once_makes_a_case_from_the_email(tenant):
+    IntakeRule.objects.update_or_create(
+        organization=tenant.org,
+        channel_group="email",
+        defaults={"create_case_immediately": True},
+    )
+    [[_label, outcome, _detail], _s] = ingest(tenant.org, NORDIC / "sv-rfc2231-filename.eml")
+    assert outcome == "inquiry"
+    inquiry = Inquiry.objects.get(organization=tenant.org)
+    assert inquiry.status == Inquiry.Status.CONVERTED and inquiry.case is not None
+    assert inquiry.case.title == "Beställning: extra nyckelbricka"
+    email = InboundEmail.objects.get(organization=tenant.org)
+    assert email.case_id == inquiry.case_id
+    assert [a.original_name for a in inquiry.case.attachments.all()] == [
+        "Blankett_nyckelbricka_Öberg.pdf"
+    ]
