@@ -6,8 +6,8 @@ row that moves forward, the same report again (no change), and an unknown id.
         [--database-url postgres://postgres@127.0.0.1:5432/saksflyt_bench_outbox]
 
 Reports median, p95 and p99 per kind in milliseconds; exits non-zero when a p95 passes 50 ms
-(this script's alarm; the issue sets no figure). PostgreSQL
-only; the database is created and migrated if needed, and the organization is deleted after.
+(this script's alarm; the issue sets no figure). PostgreSQL only; the database is created
+and migrated if needed, and the organization is deleted after.
 """
 
 from __future__ import annotations

@@ -20,6 +20,13 @@
 The one window that cannot be closed without help from the provider: a worker killed after
 the provider accepted a message and before the row says `sent` sends it again when the lease
 runs out. The row keeps its Message-ID, so the second copy is recognisable as the same e-mail.
+(tests/test_outbox_worker.py SIGKILLs a real worker there.) In batch tasks, most `sent`
+records commit without waiting for the disk (`DURABLE_EVERY`): a dead worker changes nothing,
+but a crash of PostgreSQL itself may send up to DURABLE_EVERY − 1 messages per worker again.
+
+Provider reports can only find a row once its provider id is recorded: a report that arrives
+in the milliseconds between the provider's answer and that record is ignored (the webhooks
+answer 2xx, so it is not retried). Later reports (delivered, bounced) still apply.
 """
 
 from __future__ import annotations
