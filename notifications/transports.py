@@ -157,15 +157,23 @@ TWILIO_PERMANENT_CODES = {
 }
 
 
+# Seconds a Twilio API call may take. Well under the outbox lease (OUTBOX_LEASE_SECONDS): a
+# call still hanging when the lease runs out would be sent a second time by another worker.
+TWILIO_TIMEOUT_SECONDS = 30
+
+
 class TwilioSmsBackend(SmsBackend):
     """Twilio's Messages API through the `twilio` package. `http_client` is for tests (a fake of
-    Twilio's HTTP edge); production uses the package's own."""
+    Twilio's HTTP edge); production uses the package's own, with a timeout."""
 
     def __init__(self, http_client=None) -> None:
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
         self.client = Client(
-            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=http_client or TwilioHttpClient(timeout=TWILIO_TIMEOUT_SECONDS),
         )
 
     def send(self, sms: Sms) -> str:

@@ -92,6 +92,12 @@ def test_twilio_success_returns_the_sid_and_asks_for_status_callbacks(twilio):
     assert req["data"]["StatusCallback"] == "https://saksflyt.example/hooks/twilio/status/"
 
 
+def test_the_real_twilio_client_has_a_timeout_shorter_than_the_lease(twilio, settings):
+    backend = TwilioSmsBackend()
+    assert backend.client.http_client.timeout == transports.TWILIO_TIMEOUT_SECONDS
+    assert transports.TWILIO_TIMEOUT_SECONDS * 2 <= settings.OUTBOX_LEASE_SECONDS
+
+
 def test_twilio_messaging_service_instead_of_a_number(twilio, settings):
     settings.TWILIO_MESSAGING_SERVICE_SID = "MG123"
     http = twilio(created())
