@@ -216,3 +216,70 @@ def test_rule_that_creates_cases_at_once_makes_a_case_from_the_email(tenant):
     assert [a.original_name for a in inquiry.case.attachments.all()] == [
         "Blankett_nyckelbricka_Öberg.pdf"
     ]
+
+
+def _sent_on_case(tenant, message_id: str, to: str):
+    """A case with an e-mail we sent, whose outbox row has `message_id`."""
+    from cases.models import Case, CaseEvent
+    from cases.services.cases import case_change
+    from cases.services.events import event_record
+    from notifications.outbox import message_queue
+    from tests.factories.cases import make_case
+
+    case = make_case(tenant.org, tenant.caseworker, assignee=tenant.caseworker)
+    out = message_queue(org=tenant.org, channel="email", to=to, subject="Sak", text="Hei")
+    OutboundMessage.objects.filter(pk=out.pk).update(
+        message_id=message_id, status=OutboundMessage.Status.SENT
+    )
+    event_record(
+        case=case,
+        actor=tenant.caseworker,
+        kind=CaseEvent.Kind.MESSAGE_OUT,
+        outbound_message_id=out.pk,
+        data={"channel": "email", "to": to, "subject": "Sak", "text": "Hei"},
+    )
+    case_change(org=tenant.org, actor=tenant.caseworker, case=case, status=Case.Status.RESOLVED)
+    return case, out
+
+
+def test_nordic_reply_threads_onto_the_case_we_wrote_from(tenant):
+    from cases.models import Case, CaseEvent
+
+    case, _out = _sent_on_case(
+        tenant, "<case-reply-0001@fastighet.example>", "asa.lindstrom@example.se"
+    )
+    [[_label, outcome, _detail], _s] = ingest(tenant.org, NORDIC / "sv-utf8-reply.eml")
+    assert outcome == "case_message"
+    event = CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.MESSAGE_IN)
+    assert event.data["from"] == "asa.lindstrom@example.se"
+    assert event.data["from_name"] == "Åsa Lindström"
+    assert event.data["subject"] == "SV: Felanmälan: trasig tvättmaskin"
+    assert event.data["text"].startswith("Hej,")
+    assert "fungerar fortfarande inte" in event.data["text"]
+    assert "Vi har skickat en tekniker" in event.data["quoted"]
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_PROGRESS
+    assert not Inquiry.objects.filter(organization=tenant.org).exists()
+
+
+def test_nordic_bounce_marks_the_case_email_bounced(tenant):
+    _case, out = _sent_on_case(
+        tenant, "<case-created-0002@fjordbolig.example>", "feil.adresse@example.no"
+    )
+    [[_label, outcome, _detail], _s] = ingest(tenant.org, NORDIC / "bounce-dsn.eml")
+    assert outcome == "bounce"
+    out.refresh_from_db()
+    assert out.status == OutboundMessage.Status.BOUNCED
+    assert "5.1.1" in out.last_error
+    assert InboundEmail.objects.get(organization=tenant.org).outbound_message_id == out.pk
+
+
+def test_nordic_auto_reply_to_our_case_email_does_not_thread(tenant):
+    from cases.models import Case, CaseEvent
+
+    case, _out = _sent_on_case(tenant, "<case-created-0001@fjordbolig.example>", "ola@example.no")
+    [[_label, outcome, _detail], _s] = ingest(tenant.org, NORDIC / "no-auto-reply.eml")
+    assert outcome == "auto_reply"
+    assert not CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.MESSAGE_IN).exists()
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED
