@@ -154,6 +154,16 @@ def _structured(name: str, raw: str):
     return policy.default.header_factory(name, raw)
 
 
+_SIMPLE_ADDRESS = re.compile(
+    r"^\s*(?:([\w .'-]*?)\s*<([^<>@\s\"(),;:]+@[\w.-]+)>|([^<>@\s\"(),;:]+@[\w.-]+))\s*$"
+)
+
+
+def _plain(raw: str) -> bool:
+    """ASCII with no encoded word: policy default would give the same text back unfolded."""
+    return raw.isascii() and "=?" not in raw
+
+
 def header(msg: Message, name: str, *, decode: bool = True) -> str:
     """A header's value, "" when absent. With `decode` it is read as policy default reads it
     (encoded words decoded), else kept as sent (tokens, Message-IDs); raw 8-bit bytes are read
@@ -161,7 +171,7 @@ def header(msg: Message, name: str, *, decode: bool = True) -> str:
     raw = _raw_header(msg, name)
     if not raw:
         return ""
-    if not decode:
+    if not decode or _plain(raw):
         text = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return " ".join(text.replace("\x00", "").split())
     try:
@@ -184,6 +194,12 @@ def _addresses(msg: Message, name: str, *, structured: bool = True) -> list[tupl
     for raw in _raw_headers(msg, name):
         text = raw.encode("utf-8", "surrogateescape")
         values.append(decode_bytes(text, "utf-8") if not text.isascii() else raw)
+    if structured and len(values) == 1 and _plain(values[0]):
+        # The common "Name <a@b>" or "a@b": what the structured parser would find.
+        simple = _SIMPLE_ADDRESS.match(values[0])
+        if simple:
+            display = (simple.group(1) or "").strip()
+            return [(display, (simple.group(2) or simple.group(3)).lower())]
     for value in values if structured else ():
         try:
             for item in _structured(name, value).addresses:
@@ -466,9 +482,7 @@ def parse(raw: bytes, *, message_id: str = "") -> ParsedEmail:
     if not from_address:
         from_name = header(msg, "From")[:200]
     recipients = [
-        address
-        for name in ("To", "Cc", "Delivered-To", "X-Original-To")
-        for _n, address in _addresses(msg, name, structured=False)
+        address for name in ("To", "Cc") for _n, address in _addresses(msg, name, structured=False)
     ]
     found = _Walk()
     with contextlib.suppress(RecursionError):  # depth is bounded; this is belt and braces
