@@ -43,6 +43,17 @@ def test_caseworker_replies_to_the_customer_and_sees_the_message_with_its_status
     expect(reply.get_by_label("E-mail address")).to_have_value("kari@example.net")
     expect(reply.get_by_label("E-mail", exact=True)).to_be_checked()
 
+    # A mistake comes back in place, on the same tab, with what was typed.
+    reply.get_by_label("E-mail address").fill("kari(at)example")
+    reply.get_by_label("Message").fill("Hei Kari,")
+    reply.get_by_role("button", name="Send to customer").click()
+    reply = page.get_by_role("tabpanel", name="Reply to customer")
+    expect(reply.get_by_role("alert")).to_contain_text("kari(at)example is not an e-mail address.")
+    expect(reply).to_be_visible()
+    expect(reply.get_by_label("Message")).to_have_value("Hei Kari,")
+    assert not OutboundMessage.objects.exists()
+    reply.get_by_label("E-mail address").fill("kari@example.net")
+
     message = reply.get_by_label("Message")
     message.fill("Hei Kari,")
     message.press("End")
