@@ -85,3 +85,14 @@ def test_outsider_gets_404_for_another_organizations_saved_reply(tenant, other_t
 
 def test_outsider_gets_404_for_the_list(tenant, outsider_client):
     assert outsider_client.get(url(tenant.org)).status_code == 404
+
+
+def test_composer_links_admins_to_the_saved_replies(tenant, admin_client_org, staff_client):
+    from tests.cases.detail_support import case_url
+    from tests.factories.cases import make_case
+
+    case = make_case(tenant.org, tenant.caseworker)
+    link = f'href="/{tenant.org.slug}/settings/saved-replies/"'
+
+    assert link in admin_client_org.get(case_url(case)).content.decode()
+    assert link not in staff_client.get(case_url(case)).content.decode()
