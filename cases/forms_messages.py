@@ -4,6 +4,8 @@ errors land next to these fields."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +25,7 @@ class CaseFilesField(forms.TypedMultipleChoiceField):
 
 
 class _MessageForm(forms.Form):
-    def __init__(self, *args, attachments: list[Attachment] = (), **kwargs):
+    def __init__(self, *args, attachments: Sequence[Attachment] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.case_files = {a.pk: a for a in attachments}
         self.fields["attachments"].choices = [(a.pk, a.original_name) for a in attachments]
