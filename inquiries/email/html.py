@@ -13,10 +13,14 @@ _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/tr|/h[1-6]|/blockquote)\
 _DROP = re.compile(r"(?is)<(script|style|head|title)[^>]*>.*?</\1\s*>")
 
 
+_DATA_LINK = re.compile(r'(<a\b[^>]*?\shref=)"data:[^"]*"', re.I)
+
+
 def sanitise_email_html(raw_html: str) -> str:
     """The message's HTML with only harmless markup left (no script, style, event handler or
-    javascript: URL), through the project's one sanitiser."""
-    return sanitise_html(_DROP.sub("", raw_html))
+    javascript: URL), through the project's one sanitiser. data: URLs stay for images (our
+    resolved cid: pictures) but not for links, which could open a page of the sender's."""
+    return _DATA_LINK.sub(r'\1"#"', sanitise_html(_DROP.sub("", raw_html)))
 
 
 def html_to_text(raw_html: str) -> str:

@@ -134,3 +134,18 @@ def test_gmail_style_attribution_with_the_address_after_the_verb():
 def test_a_sentence_that_mentions_writing_is_not_a_quote():
     text = "Jeg skrev til dere i går:\nDet drypper fortsatt."
     assert split_quoted(text) == (text, "")
+
+
+def test_data_links_are_neutralised_but_inline_images_stay():
+    msg = EmailMessage()
+    msg["From"] = "a@example.net"
+    msg["Subject"] = "x"
+    msg.set_content("text")
+    msg.add_alternative(
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>'
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="pic">',
+        subtype="html",
+    )
+    html = parse(msg.as_bytes()).html
+    assert 'href="#"' in html and "text/html" not in html
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
