@@ -294,6 +294,34 @@ def test_sigkill_at_a_random_moment_loses_nothing(broker, tmp_path):
         assert attempts[mid] == 2
 
 
+@pytest.mark.celery
+@real_worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_with_every_task_twice_send_each_message_once(broker, tmp_path):
+    """Two worker processes race for the same rows: every row is enqueued (in batches) and
+    then swept again at once, so each has two tasks, likely on different workers."""
+    from notifications.models import OutboundMessage
+    from notifications.outbox import outbox_sweep
+
+    rows = _queue_messages(MESSAGES)
+    assert outbox_sweep() == MESSAGES  # grace 0: every queued row gets a second task
+    workers = Workers(tmp_path)
+    try:
+        workers.start()
+        workers.start()
+        _wait_until(_all_sent, 60, "all sent")
+        # The duplicate tasks drain (and the workers finish the ones they hold when stopped,
+        # warm shutdown): they must find nothing left to send.
+        _wait_until(lambda: broker.llen("celery") == 0, 30, "the queue to drain")
+    finally:
+        workers.stop_all()
+    delivered = _lines(tmp_path / "delivered")
+    assert sorted(delivered) == sorted(row.message_id for row in rows)
+    assert set(OutboundMessage.objects.values_list("attempts", flat=True)) == {1}
+    logs = [(tmp_path / f"worker{n}.log").read_text() for n in range(2)]
+    assert not any("Traceback" in log for log in logs), logs
+
+
 # --- The batch path, in-process ----------------------------------------------------------------
 
 
