@@ -15,9 +15,15 @@ database says every one is `sent`:
   and notifications do.
 
 Reports the time to queue (insert + enqueue after commit) and the time until the last row is
-sent, from the moment the queueing started. PostgreSQL only; the database is created and
-migrated if needed, and each run's organization is deleted afterwards. The Redis database is
-flushed (FLUSHDB) before and after: give the script one of its own.
+sent, from the moment the queueing started.
+
+Note: Celery's Django fixup closes every database connection before and after each task
+unless CELERY_DB_REUSE_MAX is set, so each task opens a new PostgreSQL connection (most of
+the cost of a one-message task); batch tasks pay it once per TASK_BATCH messages.
+
+PostgreSQL only; the database is created and migrated if needed, and each run's organization
+is deleted afterwards. The Redis database is flushed (FLUSHDB) before and after: give the
+script one of its own.
 """
 
 from __future__ import annotations
