@@ -344,7 +344,9 @@ def test_a_twilio_callback_touches_only_its_sms(tenant, other_tenant, client):
 
 
 def test_hooks_need_no_session_and_no_csrf(tenant):
-    msg = _row(tenant.org, "sms", "SM7")
+    sms = _row(tenant.org, "sms", "SM7")
+    email = _row(tenant.org, "email", "pm-7")
     client = Client(enforce_csrf_checks=True)
     assert _twilio(client, {"MessageSid": "SM7", "MessageStatus": "delivered"}).status_code == 204
-    assert _status(msg) == Status.DELIVERED
+    assert _postmark(client, "Delivery", "pm-7").status_code == 200
+    assert _status(sms) == Status.DELIVERED and _status(email) == Status.DELIVERED
