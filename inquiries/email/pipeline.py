@@ -25,7 +25,7 @@ from inquiries.email.classify import Verdict, classify
 from inquiries.email.parse import ParsedEmail, UnparseableEmail, message_id_of, parse
 from inquiries.models import Channel, InboundEmail, Inquiry
 from notifications.models import OutboundMessage
-from notifications.outbox import message_queue, message_status_update
+from notifications.outbox import message_status_update
 from organizations.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -382,11 +382,13 @@ def _inquiries_create(org: Organization, pending: list[tuple[InboundEmail, dict]
     inquiries = inquiries_receive_many(
         org=org, channel=Channel.EMAIL, items=[item for _email, item in pending]
     )
+    waiting = []
     for (email, _item), inquiry in zip(pending, inquiries, strict=True):
         email.inquiry = inquiry
         email.case_id = inquiry.case_id
         if inquiry.case_id is None:
-            inquiry_confirmation_send(org=org, inquiry=inquiry, in_reply_to=email.message_id)
+            waiting.append((inquiry, email.message_id))
+    inquiry_confirmations_send(org=org, inquiries=waiting)
 
 
 def _upload(name: str, data: bytes):
@@ -431,40 +433,50 @@ def forget_cached_settings() -> None:
     forget_own_addresses()
 
 
-def inquiry_confirmation_send(
-    *, org: Organization, inquiry: Inquiry, in_reply_to: str = ""
-) -> OutboundMessage | None:
-    """The e-mail intake rule's "send a confirmation": an automatic reply to the sender, in the
-    thread of their e-mail. Cases created at once get theirs from the case-creation flow."""
-    from notifications.messages import language_for, render
+def inquiry_confirmations_send(
+    *, org: Organization, inquiries: list[tuple[Inquiry, str]]
+) -> list[OutboundMessage]:
+    """The e-mail intake rule's "send a confirmation": an automatic reply to each sender, in
+    the thread of their e-mail (pairs of inquiry and the Message-ID it answers), queued in one
+    insert. Cases created at once get theirs from the case-creation flow."""
+    from notifications.messages import language_for, render, template_for
+    from notifications.outbox import message_queue_many
 
-    if not inquiry.sender_email or not _sends_confirmation(org):
-        return None
+    inquiries = [(i, mid) for i, mid in inquiries if i.sender_email]
+    if not inquiries or not _sends_confirmation(org):
+        return []
     language = language_for(org, None)
-    rendered = render(
-        org=org,
-        kind=OutboundMessage.Kind.CONFIRMATION,
-        language=language,
-        values={
-            "customer_name": inquiry.sender_name or inquiry.sender_email,
-            "subject": inquiry.subject or _("your inquiry"),
-        },
-    )
-    in_reply_to = in_reply_to if in_reply_to.startswith("<") else ""
-    return message_queue(
-        org=org,
-        channel=OutboundMessage.Channel.EMAIL,
-        to=inquiry.sender_email,
-        to_name=inquiry.sender_name,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        kind=OutboundMessage.Kind.CONFIRMATION,
-        language=language,
-        in_reply_to=in_reply_to,
-        references=in_reply_to,
-        automatic=True,
-    )
+    template = template_for(org, OutboundMessage.Kind.CONFIRMATION, language)
+    items = []
+    for inquiry, message_id in inquiries:
+        rendered = render(
+            org=org,
+            kind=OutboundMessage.Kind.CONFIRMATION,
+            language=language,
+            values={
+                "customer_name": inquiry.sender_name or inquiry.sender_email,
+                "subject": inquiry.subject or _("your inquiry"),
+            },
+            template=template,
+        )
+        in_reply_to = message_id if message_id.startswith("<") else ""
+        items.append(
+            {
+                "org": org,
+                "channel": OutboundMessage.Channel.EMAIL,
+                "to": inquiry.sender_email,
+                "to_name": inquiry.sender_name,
+                "subject": rendered.subject,
+                "text": rendered.text,
+                "html": rendered.html,
+                "kind": OutboundMessage.Kind.CONFIRMATION,
+                "language": language,
+                "in_reply_to": in_reply_to,
+                "references": in_reply_to,
+                "automatic": True,
+            }
+        )
+    return message_queue_many(items)
 
 
 def inbound_retry(*, org: Organization, actor: User | None, email: InboundEmail) -> str:
