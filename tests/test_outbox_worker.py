@@ -30,6 +30,8 @@ import pytest
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
+from tests.markers import postgresql_only
+
 real_worker = pytest.mark.skipif(
     not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"
 )
@@ -444,3 +446,31 @@ def test_enqueue_batches_ids_into_tasks(monkeypatch):
     outbox.enqueue(range(1, outbox.TASK_BATCH * 2 + 2))
     assert [len(b) for b in batches] == [outbox.TASK_BATCH, outbox.TASK_BATCH]
     assert single == [outbox.TASK_BATCH * 2 + 1]
+
+
+@postgresql_only("synchronous_commit and the one-statement claim")
+def test_a_recorded_send_that_need_not_wait_for_the_disk_turns_synchronous_commit_off(tenant):
+    """The set_config in the statement is really evaluated (it is a join the planner could
+    skip): inside the test's transaction the setting shows until the transaction ends."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from notifications.models import OutboundMessage
+    from notifications.outbox import Sent, _claim
+
+    first, second, third = _queued(tenant.org, 3)
+    assert _claim(first.pk) is not None
+
+    def synchronous_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    assert _claim(second.pk, record=Sent(first.pk, "p-1", timezone.now()), durable=True)
+    assert synchronous_commit() == "on"
+    assert _claim(third.pk, record=Sent(second.pk, "p-2", timezone.now()), durable=False)
+    assert synchronous_commit() == "off"
+    sent = dict(
+        OutboundMessage.objects.filter(status="sent").values_list("pk", "provider_message_id")
+    )
+    assert sent == {first.pk: "p-1", second.pk: "p-2"}
