@@ -18,8 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 from imapclient import IMAPClient
 
-from inquiries.email.pipeline import inbound_store
 from inquiries.email.secrets import password_decrypt
+from inquiries.email.store import inbound_store
 from inquiries.models import ImapMailbox, ImapSeen, InboundEmail
 
 logger = logging.getLogger(__name__)

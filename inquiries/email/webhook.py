@@ -30,7 +30,7 @@ from django.http import (
 )
 from django.views.decorators.csrf import csrf_exempt
 
-from inquiries.email.pipeline import inbound_store
+from inquiries.email.store import inbound_store
 from inquiries.models import InboundEmail
 from notifications.models import ReceivingAddress
 
