@@ -31,9 +31,9 @@ def process_inbound_emails(ids: list[int]) -> dict[int, str]:
     """Parse, classify and act on stored e-mails (those gone or already done are skipped).
     Failures are recorded on the e-mail, not retried here: the admins' "retry" and the
     sweeper (for e-mails still `received`) take care of them."""
-    from inquiries.email.pipeline import inbound_process_many
+    from inquiries.email.pipeline import inbound_process_waiting
 
-    return inbound_process_many(list(ids))
+    return inbound_process_waiting(list(ids))
 
 
 @shared_task(acks_late=True)

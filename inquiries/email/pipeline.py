@@ -18,6 +18,7 @@ __all__ = [
     "forget_cached_settings",
     "inbound_process",
     "inbound_process_many",
+    "inbound_process_waiting",
     "inbound_retry",
     "inbound_store",
     "inbound_store_many",
@@ -84,6 +85,22 @@ RECORDED_FIELDS = [
     "case",
     "outbound_message_id",
 ]
+
+
+def inbound_process_waiting(ids: list[int]) -> dict[int, str]:
+    """The worker's task: `ids`, plus other e-mails already waiting (oldest first) up to a
+    batch. A burst of webhook posts (one task each) is then processed in batches; the tasks
+    of the e-mails taken along find them done and cost one query."""
+    ids = list(ids)[:BATCH]
+    room = BATCH - len(ids)
+    if room > 0:
+        ids += list(
+            InboundEmail.objects.filter(status=Status.RECEIVED)
+            .exclude(pk__in=ids)
+            .order_by("received_at", "pk")
+            .values_list("pk", flat=True)[:room]
+        )
+    return inbound_process_many(ids)
 
 
 def inbound_process_many(ids: list[int], *, retry: bool = False) -> dict[int, str]:

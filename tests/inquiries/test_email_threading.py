@@ -311,3 +311,20 @@ def test_duplicates_in_one_batch_are_stored_once(tenant):
     assert results[0][1] is True and results[1] == (results[0][0], False)
     assert results[2] == (results[0][0], False)  # same Message-ID: the same e-mail
     assert InboundEmail.objects.filter(organization=tenant.org).count() == 1
+
+
+def test_a_task_takes_other_waiting_emails_along(tenant):
+    from inquiries.tasks import process_inbound_emails
+
+    with transaction.atomic():
+        ids = [
+            inbound_store(
+                org=tenant.org, raw=mail(message_id=f"<w{n}@example.net>"), source="file"
+            )[0]
+            for n in range(3)
+        ]
+    # The test transaction kept the tasks from running; the first task does all three.
+    results = process_inbound_emails(ids[:1])
+    assert {int(pk) for pk in results} == set(ids)
+    assert process_inbound_emails(ids[1:2]) == {}
+    assert Inquiry.objects.filter(organization=tenant.org).count() == 3
