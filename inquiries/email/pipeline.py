@@ -91,15 +91,24 @@ def inbound_process_waiting(ids: list[int]) -> dict[int, str]:
     """The worker's task: `ids`, plus other e-mails already waiting (oldest first) up to a
     batch. A burst of webhook posts (one task each) is then processed in batches; the tasks
     of the e-mails taken along find them done and cost one query."""
-    ids = list(ids)[:BATCH]
-    room = BATCH - len(ids)
-    if room > 0:
-        ids += list(
-            InboundEmail.objects.filter(status=Status.RECEIVED)
-            .exclude(pk__in=ids)
-            .order_by("received_at", "pk")
-            .values_list("pk", flat=True)[:room]
+    mine = [int(pk) for pk in ids][:BATCH]
+    table = InboundEmail._meta.db_table
+    mine_sql = (
+        f"SELECT id, 0 FROM {table} WHERE status = %s AND id IN ({', '.join(['%s'] * len(mine))})"
+        " UNION ALL "
+        if mine
+        else ""
+    )
+    # Both parts are index lookups (the primary key; the partial index of waiting e-mails).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{mine_sql}SELECT id, 1 FROM (SELECT id FROM {table} WHERE status = %s"
+            f" ORDER BY received_at, id LIMIT {BATCH}) AS waiting ORDER BY 2",
+            [*([Status.RECEIVED, *mine] if mine else []), Status.RECEIVED],
         )
+        ids = list(dict.fromkeys(pk for pk, _rank in cursor.fetchall()))[:BATCH]
+    if not ids:
+        return {}
     return inbound_process_many(ids)
 
 
