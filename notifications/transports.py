@@ -38,8 +38,10 @@ def build_email(message, connection=None) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = message.in_reply_to
     if message.references:
         headers["References"] = message.references
-    to = f'"{message.to_name}" <{message.to}>' if message.to_name else message.to
-    to = to.replace("\r", " ").replace("\n", " ")
+    # A quoted display name (commas, quotes and backslashes escaped; Django encodes non-ASCII
+    # when it writes the header); line breaks never reach a header.
+    name = " ".join(message.to_name.split()).replace("\\", "\\\\").replace('"', '\\"')
+    to = f'"{name}" <{message.to}>' if name else message.to
     email = EmailMultiAlternatives(
         subject=message.subject.replace("\r", " ").replace("\n", " "),
         body=message.body_text,

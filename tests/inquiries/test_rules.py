@@ -144,17 +144,23 @@ def test_teams_come_from_the_rule(tenant, make_inquiry):
     assert set(case.teams.all()) == set(teams)
 
 
-def test_confirmation_request_is_recorded_not_sent(tenant, make_inquiry, mailoutbox):
+def test_confirmation_is_sent_as_the_case_created_message(
+    tenant, make_inquiry, mailoutbox, django_capture_on_commit_callbacks
+):
     _at_once(tenant, send_confirmation=True)
-    case = make_inquiry(channel=Channel.API).case
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_inquiry(channel=Channel.API).case
     request = case.notification_requests.get()
     assert (request.audience, request.channel, request.reason, request.status) == (
         "customer",
         "email",
         "confirmation",
-        "pending",
+        "queued",
     )
-    assert mailoutbox == []
+    (sent,) = mailoutbox
+    assert sent.to == [f'"{case.customer}" <{case.customer.email}>']
+    assert f"[#{case.number}]" in sent.subject
+    assert sent.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
 def test_no_confirmation_without_the_setting_or_without_an_address(tenant, make_inquiry):

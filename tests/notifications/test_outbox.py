@@ -230,3 +230,16 @@ def test_status_moves_forward_only(tenant):
     msg.refresh_from_db()
     assert msg.status == Status.BOUNCED and msg.last_error == "550"
     assert message_status_update(channel="sms", provider_message_id="nope", status="sent") is None
+
+
+def test_a_recipient_name_with_quotes_commas_and_line_breaks_stays_one_address(tenant):
+    import email
+    import email.policy
+
+    _email(tenant.org, to_name='Kåre "K",\r\nBcc: x@evil.example Ødegård\\')
+    (sent,) = mail.outbox
+    parsed = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.default)
+    (address,) = parsed["To"].addresses
+    assert address.addr_spec == "kari@example.no"
+    assert address.display_name == 'Kåre "K", Bcc: x@evil.example Ødegård\\'
+    assert parsed["Bcc"] is None
