@@ -50,12 +50,14 @@ def case_message_receive(
     html: str = "",
     files: Sequence[tuple[str, bytes]] = (),
     actor: User | None = None,
+    message_id: str = "",
 ) -> CaseEvent:
     """Put a message from outside on the case's timeline (event MESSAGE_IN), store its files as
     case attachments, reopen the case if it was resolved or closed, and tell the assignee.
 
     `html` must already be sanitised (inquiries.email.html). `actor` is the caseworker who
-    linked the message by hand, None when it threaded by itself.
+    linked the message by hand, None when it threaded by itself. `message_id`: the received
+    e-mail's own Message-ID, which a reply from the case then answers (In-Reply-To).
     """
     if case.organization_id != org.pk:
         raise ValidationError(_("That belongs to another organization."))
@@ -76,6 +78,7 @@ def case_message_receive(
             inbound_email_id=inbound_email_id,
             data={
                 "channel": "email",
+                "message_id": message_id if message_id.startswith("<") else "",
                 "from": sender,
                 "from_name": sender_name,
                 "subject": subject,

@@ -275,6 +275,7 @@ def _act(email: InboundEmail, parsed: ParsedEmail, deferred: list | None = None)
             org=org,
             case=verdict.case,
             inbound_email_id=email.pk,
+            message_id=email.message_id,
             sender=parsed.from_address,
             sender_name=parsed.from_name,
             subject=parsed.subject,

@@ -41,6 +41,7 @@ def inquiry_link_to_case(
         org=org,
         case=case,
         inbound_email_id=email.pk,
+        message_id=email.message_id,
         sender=parsed.from_address,
         sender_name=parsed.from_name,
         subject=parsed.subject,

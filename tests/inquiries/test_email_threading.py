@@ -328,3 +328,22 @@ def test_a_task_takes_other_waiting_emails_along(tenant):
     assert {int(pk) for pk in results} == set(ids)
     assert process_inbound_emails(ids[1:2]) == {}
     assert Inquiry.objects.filter(organization=tenant.org).count() == 3
+
+
+def test_our_answer_to_a_threaded_reply_is_in_its_thread(tenant, sent_case):
+    """The customer's e-mail on the case is what the caseworker's next reply answers."""
+    from cases.services.messages import Outgoing, case_message_send
+
+    case, out = sent_case
+    receive(tenant.org, mail(in_reply_to=out.message_id, message_id="<reply-7@example.net>"))
+    (event,) = case_message_send(
+        org=tenant.org,
+        actor=tenant.caseworker,
+        case=case,
+        kind=OutboundMessage.Kind.REPLY,
+        message=Outgoing(text="The plumber comes Monday.", email="kari@example.net"),
+    )
+    answer = OutboundMessage.objects.get(pk=event.outbound_message_id)
+    assert answer.in_reply_to == "<reply-7@example.net>"
+    assert answer.references.split() == [out.message_id, "<reply-7@example.net>"]
+    assert f"[#{case.number}]" in answer.subject
