@@ -32,12 +32,13 @@ answer 2xx, so it is not retried). Later reports (delivered, bounced) still appl
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -271,7 +272,7 @@ _CLAIM_SQL = """
             AND (status = %s OR (status = %s AND (lease_until IS NULL OR lease_until <= %s)))
         FOR UPDATE SKIP LOCKED
     )
-    RETURNING *
+    RETURNING {columns}
 """
 # The previous row's `sent`, recorded in the same statement (and commit) as the next claim;
 # {commit} may make that commit not wait for the disk (message_deliver_many).
@@ -296,7 +297,8 @@ def _claim(pk: int, *, record: Sent | None = None, durable: bool = True) -> Outb
     lease = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(OutboundMessage._meta.db_table)
-        sql = _CLAIM_SQL.format(table=table)
+        columns, attnames, converters = _row_reader()
+        sql = _CLAIM_SQL.format(table=table, columns=columns)
         params = [Status.SENDING.value, lease, now, pk, now]
         params += [Status.QUEUED.value, Status.SENDING.value, now]
         if record is not None:
@@ -311,7 +313,17 @@ def _claim(pk: int, *, record: Sent | None = None, durable: bool = True) -> Outb
                 Status.SENDING.value,
                 *params,
             ]
-        return next(iter(OutboundMessage.objects.raw(sql, params)), None)
+        # A plain cursor: Django's raw() works out columns and converters again on every call,
+        # which cost more than the statement itself.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index, convert in converters:
+            values[index] = convert(values[index], None, connection)
+        return OutboundMessage.from_db(connection.alias, attnames, values)
     if record is not None:
         _record_sent(record)
     with transaction.atomic():
@@ -330,6 +342,20 @@ def _claim(pk: int, *, record: Sent | None = None, durable: bool = True) -> Outb
         message.status_changed_at = now
         message.save(update_fields=["status", "attempts", "lease_until", "status_changed_at"])
     return message
+
+
+@functools.cache
+def _row_reader() -> tuple[str, list[str], list[tuple[int, Callable]]]:
+    """The claim's RETURNING list, the model's attribute names in that order, and the
+    converters of the fields that need one (the JSON fields)."""
+    fields = OutboundMessage._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    converters = [
+        (index, field.from_db_value)
+        for index, field in enumerate(fields)
+        if hasattr(field, "from_db_value")
+    ]
+    return columns, [field.attname for field in fields], converters
 
 
 def _record_sent(sent: Sent) -> None:
