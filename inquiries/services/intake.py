@@ -101,6 +101,15 @@ def _create(
         raw_payload=raw_payload if raw_payload is not None else {},
         registered_by=registered_by,
     )
+    InquiryAttachment.objects.bulk_create(_attachment_rows(org, inquiry, checked, written))
+    return inquiry
+
+
+def _attachment_rows(
+    org: Organization, inquiry: Inquiry, checked: Iterable, written: list[str]
+) -> list[InquiryAttachment]:
+    """Store each checked upload under a generated name (noted in `written`, so a failure
+    removes it) and return the unsaved rows for one bulk insert."""
     rows = []
     for item in checked:
         row = InquiryAttachment(
@@ -115,8 +124,7 @@ def _create(
         row.file.save(row.stored_name, item.upload, save=False)
         written.append(row.file.name)
         rows.append(row)
-    InquiryAttachment.objects.bulk_create(rows)
-    return inquiry
+    return rows
 
 
 def _apply_rule(
@@ -276,19 +284,7 @@ def inquiries_receive_many(
         Inquiry.objects.bulk_create(rows)
         attachments = []
         for inquiry, checked in zip(rows, files, strict=True):
-            for file in checked:
-                row = InquiryAttachment(
-                    organization=org,
-                    inquiry=inquiry,
-                    stored_name=generated_name(file.extension),
-                    original_name=file.original_name,
-                    content_type=file.content_type,
-                    size=file.size,
-                )
-                file.upload.seek(0)
-                row.file.save(row.stored_name, file.upload, save=False)
-                written.append(row.file.name)
-                attachments.append(row)
+            attachments += _attachment_rows(org, inquiry, checked, written)
         InquiryAttachment.objects.bulk_create(attachments)
         if at_once and rows:
             inquiries_convert_by_rules(org=org, actor=None, ids=[i.pk for i in rows], bulk=False)
