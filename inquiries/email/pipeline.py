@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "BATCH",
+    "case_message_from_email",
     "MAX_RAW_BYTES",
     "enqueue",
     "forget_cached_settings",
@@ -269,21 +270,8 @@ def _act(email: InboundEmail, parsed: ParsedEmail, deferred: list | None = None)
         return _record(email, Status.IGNORED, Outcome.BOUNCE, verdict.reason)
     if verdict.outcome in (Outcome.AUTO_REPLY, Outcome.MAILING_LIST, Outcome.LOOP, Outcome.EMPTY):
         return _record(email, Status.IGNORED, verdict.outcome, verdict.reason)
-    files = [(f.name, f.data) for f in parsed.files]
     if verdict.outcome == Outcome.CASE_MESSAGE:
-        case_message_receive(
-            org=org,
-            case=verdict.case,
-            inbound_email_id=email.pk,
-            message_id=email.message_id,
-            sender=parsed.from_address,
-            sender_name=parsed.from_name,
-            subject=parsed.subject,
-            text=parsed.text,
-            quoted=parsed.quoted,
-            html=parsed.html,
-            files=files,
-        )
+        case_message_from_email(org=org, case=verdict.case, email=email, parsed=parsed)
         email.case = verdict.case
         return _record(email, Status.PROCESSED, Outcome.CASE_MESSAGE)
     item, refused = inquiry_item(email, parsed)
@@ -303,3 +291,23 @@ def inbound_retry(*, org: Organization, actor: User | None, email: InboundEmail)
         raise ValidationError(_("Only an e-mail that failed or was set aside can be retried."))
     InboundEmail.objects.filter(pk=email.pk).update(status=Status.FAILED)
     return inbound_process(email.pk, retry=True)
+
+
+def case_message_from_email(
+    *, org: Organization, case, email: InboundEmail, parsed: ParsedEmail, actor: User | None = None
+):
+    """A received e-mail as a customer message on `case` (threaded, or linked by `actor`)."""
+    return case_message_receive(
+        org=org,
+        case=case,
+        inbound_email_id=email.pk,
+        message_id=email.message_id,
+        sender=parsed.from_address,
+        sender_name=parsed.from_name,
+        subject=parsed.subject,
+        text=parsed.text,
+        quoted=parsed.quoted,
+        html=parsed.html,
+        files=[(f.name, f.data) for f in parsed.files],
+        actor=actor,
+    )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent
-from cases.services.inbound import case_message_receive
 from inquiries.email.parse import UnparseableEmail, parse
+from inquiries.email.pipeline import case_message_from_email
 from inquiries.models import Channel, InboundEmail, Inquiry
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
@@ -37,20 +37,7 @@ def inquiry_link_to_case(
         parsed = parse(bytes(email.raw))
     except UnparseableEmail as exc:
         raise ValidationError(_("The e-mail could not be read again.")) from exc
-    event = case_message_receive(
-        org=org,
-        case=case,
-        inbound_email_id=email.pk,
-        message_id=email.message_id,
-        sender=parsed.from_address,
-        sender_name=parsed.from_name,
-        subject=parsed.subject,
-        text=parsed.text,
-        quoted=parsed.quoted,
-        html=parsed.html,
-        files=[(f.name, f.data) for f in parsed.files],
-        actor=actor,
-    )
+    event = case_message_from_email(org=org, case=case, email=email, parsed=parsed, actor=actor)
     InboundEmail.objects.filter(pk=email.pk).update(
         case=case, outcome=InboundEmail.Outcome.CASE_MESSAGE
     )
