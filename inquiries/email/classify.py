@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.db import connection
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent
 from inquiries.email.parse import ParsedEmail
@@ -59,7 +60,7 @@ def _auto_reason(parsed: ParsedEmail) -> tuple[str, str] | None:
         if h.get(name):
             return Outcome.AUTO_REPLY, f"{name}: {h[name]}"
     if AUTO_SUBJECT_RE.match(parsed.subject):
-        return Outcome.AUTO_REPLY, "subject"
+        return Outcome.AUTO_REPLY, _("the subject says it is an automatic reply")
     if precedence in ("bulk", "list", "junk"):
         return Outcome.MAILING_LIST, f"Precedence: {precedence}"
     for name in ("list-id", "mailing-list"):
@@ -97,10 +98,10 @@ def own_addresses(org: Organization) -> set[str]:
 
 def _is_loop(org: Organization, parsed: ParsedEmail) -> str:
     if parsed.from_address and parsed.from_address in own_addresses(org):
-        return f"from our own address {parsed.from_address}"
+        return _("sent from our own address %(address)s") % {"address": parsed.from_address}
     domain = settings.EMAIL_MESSAGE_ID_DOMAIN.lower()
     if parsed.message_id.lower().endswith(f"@{domain}>"):
-        return "our own Message-ID"
+        return _("it carries our own Message-ID")
     loop = parsed.headers.get("x-loop", "").lower()
     if loop and (loop in own_addresses(org) or domain in loop):
         return f"X-Loop: {loop}"
@@ -175,7 +176,7 @@ def classify(org: Organization, parsed: ParsedEmail) -> Verdict:
         )
         failed = report is None or report.failed
         if not failed:
-            reason = f"delayed: {reason}"
+            reason = _("delayed: %(reason)s") % {"reason": reason}
         return Verdict(Outcome.BOUNCE, reason=reason[:1000], outbound=outbound, failed=failed)
     loop = _is_loop(org, parsed)
     if loop:
@@ -187,5 +188,5 @@ def classify(org: Organization, parsed: ParsedEmail) -> Verdict:
     if case is not None:
         return Verdict(Outcome.CASE_MESSAGE, case=case)
     if not parsed.text and not parsed.subject and not parsed.files:
-        return Verdict(Outcome.EMPTY, reason="no subject, text or attachment")
+        return Verdict(Outcome.EMPTY, reason=_("no subject, text or attachment"))
     return Verdict(Outcome.INQUIRY)

@@ -31,7 +31,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.services.inbound import case_message_receive
@@ -198,6 +198,12 @@ def _process_locked(email: InboundEmail, *, guarded: bool, deferred: list | None
     `guarded`, acting happens in a savepoint and a failure is recorded on the e-mail; else
     the failure is raised (and the caller's batch falls back to guarded processing)."""
     email.attempts += 1
+    # Reasons and errors recorded on the e-mail are read by the organization's admins.
+    with translation.override(email.organization.default_language):
+        return _process_in_language(email, guarded=guarded, deferred=deferred)
+
+
+def _process_in_language(email: InboundEmail, *, guarded: bool, deferred: list | None) -> str:
     try:
         parsed = parse(bytes(email.raw), message_id=email.message_id)
     except UnparseableEmail as exc:
@@ -236,7 +242,7 @@ def _record_failure(pk: int, statuses: list[str]) -> dict[int, str]:
         if email is None:
             return {}
         email.attempts += 1
-        outcome = _record(email, Status.FAILED, "", "The processing could not be saved.")
+        outcome = _record(email, Status.FAILED, "", _("The processing could not be saved."))
         email.save(update_fields=["status", "outcome", "error", "processed_at", "attempts"])
         return {pk: outcome}
 
@@ -275,7 +281,8 @@ def _act(email: InboundEmail, parsed: ParsedEmail, deferred: list | None = None)
         email.case = verdict.case
         return _record(email, Status.PROCESSED, Outcome.CASE_MESSAGE)
     item, refused = inquiry_item(email, parsed)
-    note = ("Attachments not kept: " + ", ".join(refused))[:2000] if refused else ""
+    note = _("Attachments not kept: %(names)s") % {"names": ", ".join(refused)} if refused else ""
+    note = note[:2000]
     if deferred is not None:  # the batch creates its inquiries together
         deferred.append((email, item))
     else:
