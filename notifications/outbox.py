@@ -424,9 +424,6 @@ def message_deliver_many(ids: Sequence[int]) -> dict[str, int]:
     try:
         for index, pk in enumerate(ids):
             if index and time.monotonic() - started > TASK_BUDGET_SECONDS:
-                if pending is not None:
-                    _record_sent(pending)
-                    pending = None
                 enqueue(ids[index:])
                 outcomes["handed on"] += len(ids) - index
                 break
@@ -442,8 +439,17 @@ def message_deliver_many(ids: Sequence[int]) -> dict[str, int]:
             outcomes[outcome] += 1
     finally:
         if pending is not None:
-            _record_sent(pending)
+            _record_sent(pending)  # waits for the disk, and so for every commit before it
+        elif not_on_disk:
+            _wait_for_disk()
     return dict(outcomes)
+
+
+def _wait_for_disk() -> None:
+    """Commit a (tiny) transaction that waits for the disk, and so for every commit before it."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # an xid: its commit is flushed
 
 
 def _record_failure(message: OutboundMessage, error: str, *, permanent: bool) -> str:

@@ -397,6 +397,21 @@ class RefusesSecond:
         return f"sms-{type(self).calls}"
 
 
+def test_a_batch_ending_in_skipped_rows_still_waits_for_the_disk(tenant, monkeypatch):
+    from notifications import outbox
+
+    first, second, third = _queued(tenant.org, 3)
+    outbox.message_deliver(third.pk)  # sent already: the batch ends with a skipped row
+    waits = []
+    monkeypatch.setattr(outbox, "_wait_for_disk", lambda: waits.append(1))
+    outcomes = outbox.message_deliver_many([first.pk, second.pk, third.pk])
+    assert outcomes == {"sent": 2, "skipped": 1}
+    assert waits == [1]  # second's `sent` was recorded without waiting, with third's claim
+    waits.clear()
+    assert outbox.message_deliver_many([first.pk]) == {"skipped": 1}
+    assert waits == []  # nothing recorded, nothing to wait for
+
+
 def test_a_batch_over_its_time_budget_hands_the_rest_on(tenant, monkeypatch):
     from notifications import outbox
     from notifications.models import OutboundMessage
