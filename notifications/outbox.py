@@ -20,9 +20,7 @@
 The one window that cannot be closed without help from the provider: a worker killed after
 the provider accepted a message and before the row says `sent` sends it again when the lease
 runs out. The row keeps its Message-ID, so the second copy is recognisable as the same e-mail.
-(tests/test_outbox_worker.py SIGKILLs a real worker there.) In batch tasks, most `sent`
-records commit without waiting for the disk (`DURABLE_EVERY`): a dead worker changes nothing,
-but a crash of PostgreSQL itself may send up to DURABLE_EVERY − 1 messages per worker again.
+(tests/test_outbox_worker.py SIGKILLs a real worker there.)
 
 Provider reports can only find a row once its provider id is recorded: a report that arrives
 in the milliseconds between the provider's answer and that record is ignored (the webhooks
@@ -229,8 +227,6 @@ TASK_BATCH = 50
 # A task stops starting new rows after this long and hands the rest to a new task, so a slow
 # provider never runs a task into Celery's time limit and other workers can share the work.
 TASK_BUDGET_SECONDS = 30.0
-# In a batch task, one recorded `sent` in this many waits for the disk (message_deliver_many).
-DURABLE_EVERY = 10
 
 
 def enqueue(ids: Iterable[int]) -> None:
@@ -274,25 +270,21 @@ _CLAIM_SQL = """
     )
     RETURNING {columns}
 """
-# The previous row's `sent`, recorded in the same statement (and commit) as the next claim;
-# {commit} may make that commit not wait for the disk (message_deliver_many).
+# The previous row's `sent`, recorded in the same statement (and commit) as the next claim.
 _RECORD_SENT_CTE = """
     WITH recorded AS (
         UPDATE {table} SET status = %s, provider_message_id = %s, sent_at = %s,
             status_changed_at = %s, lease_until = NULL, last_error = ''
-        {commit}
         WHERE id = %s AND status = %s
         RETURNING id
     )
 """
-_NO_DISK_WAIT = "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_disk_wait"
 
 
-def _claim(pk: int, *, record: Sent | None = None, durable: bool = True) -> OutboundMessage | None:
+def _claim(pk: int, *, record: Sent | None = None) -> OutboundMessage | None:
     """Take the row for sending, if it is due and nobody else holds it (an unexpired lease).
-    `record`: first record that send as `sent`, in the same statement and commit; unless
-    `durable`, that commit does not wait for the disk. On PostgreSQL this is one statement (one
-    round trip); elsewhere the ORM takes four."""
+    `record`: first record that send as `sent`, in the same statement and commit. On PostgreSQL
+    this is one statement (one round trip); elsewhere the ORM takes four."""
     now = timezone.now()
     lease = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     if connection.vendor == "postgresql":
@@ -302,8 +294,7 @@ def _claim(pk: int, *, record: Sent | None = None, durable: bool = True) -> Outb
         params = [Status.SENDING.value, lease, now, pk, now]
         params += [Status.QUEUED.value, Status.SENDING.value, now]
         if record is not None:
-            commit = "" if durable else _NO_DISK_WAIT
-            sql = _RECORD_SENT_CTE.format(table=table, commit=commit) + sql
+            sql = _RECORD_SENT_CTE.format(table=table) + sql
             params = [
                 Status.SENT.value,
                 record.provider_id[:255],
@@ -406,32 +397,20 @@ def message_deliver_many(ids: Sequence[int]) -> dict[str, int]:
     message goes to the transport — a killed worker leaves at most the one message in flight
     unrecorded, as with single sends.
 
-    Only every DURABLE_EVERY-th of these commits waits for the disk; the others run with
-    synchronous_commit off, and the task's last one always waits (so it makes all before it
-    durable too). A commit is final and visible to everyone the moment the server acknowledges
-    it, so this changes nothing when a worker dies. Only if PostgreSQL itself (or its machine)
-    crashes may the `sent` of up to DURABLE_EVERY − 1 messages per worker from the last moment
-    before the crash be lost, and those messages go out a second time (same Message-ID).
-    Waiting for the disk once per message was most of a worker's time.
-
     After TASK_BUDGET_SECONDS the rest go to a new task. Returns how many rows had each
     outcome."""
     outcomes: Counter[str] = Counter()
     started = time.monotonic()
     ids = list(dict.fromkeys(ids))  # a row twice in one statement would not be claimed
     pending: Sent | None = None
-    not_on_disk = 0  # sends recorded without waiting for the disk since one that did
     try:
         for index, pk in enumerate(ids):
             if index and time.monotonic() - started > TASK_BUDGET_SECONDS:
                 enqueue(ids[index:])
                 outcomes["handed on"] += len(ids) - index
                 break
-            durable = not_on_disk + 1 >= DURABLE_EVERY
-            message = _claim(pk, record=pending, durable=durable)
-            if pending is not None:
-                not_on_disk = 0 if durable else not_on_disk + 1
-                pending = None
+            message = _claim(pk, record=pending)
+            pending = None
             if message is None:
                 outcomes["skipped"] += 1
                 continue
@@ -439,17 +418,8 @@ def message_deliver_many(ids: Sequence[int]) -> dict[str, int]:
             outcomes[outcome] += 1
     finally:
         if pending is not None:
-            _record_sent(pending)  # waits for the disk, and so for every commit before it
-        elif not_on_disk:
-            _wait_for_disk()
+            _record_sent(pending)
     return dict(outcomes)
-
-
-def _wait_for_disk() -> None:
-    """Commit a (tiny) transaction that waits for the disk, and so for every commit before it."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_current_xact_id()")  # an xid: its commit is flushed
 
 
 def _record_failure(message: OutboundMessage, error: str, *, permanent: bool) -> str:

@@ -341,11 +341,8 @@ def test_a_batch_sends_each_due_row_once_in_one_statement_per_message(tenant, mo
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from notifications import outbox
     from notifications.models import OutboundMessage
     from notifications.outbox import message_deliver, message_deliver_many
-
-    monkeypatch.setattr(outbox, "DURABLE_EVERY", 2)
 
     rows = _queued(tenant.org, 6)
     assert message_deliver(rows[0].pk) == "sent"
@@ -360,10 +357,6 @@ def test_a_batch_sends_each_due_row_once_in_one_statement_per_message(tenant, mo
     if connection.vendor == "postgresql":
         # A claim per row, each recording the previous row's `sent`, and the last `sent`.
         assert len(queries) == len(ids) + 1
-        # Four claims record the previous `sent`; every 2nd of those waits for the disk, and
-        # so does the last `sent` (a plain UPDATE).
-        no_wait = [q for q in queries if "synchronous_commit" in q["sql"]]
-        assert len(no_wait) == 2
     for row in OutboundMessage.objects.filter(pk__in=ids):
         assert row.status == "sent" and row.attempts == 1 and row.sent_at
         assert row.provider_message_id == row.message_id and row.lease_until is None
@@ -395,21 +388,6 @@ class RefusesSecond:
         if type(self).calls == 2:
             raise SendError("invalid number", permanent=True)
         return f"sms-{type(self).calls}"
-
-
-def test_a_batch_ending_in_skipped_rows_still_waits_for_the_disk(tenant, monkeypatch):
-    from notifications import outbox
-
-    first, second, third = _queued(tenant.org, 3)
-    outbox.message_deliver(third.pk)  # sent already: the batch ends with a skipped row
-    waits = []
-    monkeypatch.setattr(outbox, "_wait_for_disk", lambda: waits.append(1))
-    outcomes = outbox.message_deliver_many([first.pk, second.pk, third.pk])
-    assert outcomes == {"sent": 2, "skipped": 1}
-    assert waits == [1]  # second's `sent` was recorded without waiting, with third's claim
-    waits.clear()
-    assert outbox.message_deliver_many([first.pk]) == {"skipped": 1}
-    assert waits == []  # nothing recorded, nothing to wait for
 
 
 def test_a_batch_over_its_time_budget_hands_the_rest_on(tenant, monkeypatch):
@@ -463,11 +441,8 @@ def test_enqueue_batches_ids_into_tasks(monkeypatch):
     assert single == [outbox.TASK_BATCH * 2 + 1]
 
 
-@postgresql_only("synchronous_commit and the one-statement claim")
-def test_a_recorded_send_that_need_not_wait_for_the_disk_turns_synchronous_commit_off(tenant):
-    """The set_config in the statement is really evaluated (it is a join the planner could
-    skip): inside the test's transaction the setting shows until the transaction ends."""
-    from django.db import connection
+@postgresql_only("the one-statement claim")
+def test_a_claim_records_the_previous_send_in_the_same_statement(tenant):
     from django.utils import timezone
 
     from notifications.models import OutboundMessage
@@ -475,17 +450,10 @@ def test_a_recorded_send_that_need_not_wait_for_the_disk_turns_synchronous_commi
 
     first, second, third = _queued(tenant.org, 3)
     assert _claim(first.pk) is not None
-
-    def synchronous_commit():
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            return cursor.fetchone()[0]
-
-    assert _claim(second.pk, record=Sent(first.pk, "p-1", timezone.now()), durable=True)
-    assert synchronous_commit() == "on"
-    assert _claim(third.pk, record=Sent(second.pk, "p-2", timezone.now()), durable=False)
-    assert synchronous_commit() == "off"
+    assert _claim(second.pk, record=Sent(first.pk, "p-1", timezone.now()))
+    assert _claim(third.pk, record=Sent(second.pk, "p-2", timezone.now()))
     sent = dict(
         OutboundMessage.objects.filter(status="sent").values_list("pk", "provider_message_id")
     )
     assert sent == {first.pk: "p-1", second.pk: "p-2"}
+    assert OutboundMessage.objects.get(pk=third.pk).status == "sending"
