@@ -217,6 +217,8 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Saksflyt <noreply@saksflyt.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may hang; well under the outbox's lease (OUTBOX_LEASE_SECONDS).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 30, minimum=1)
 ANYMAIL = {
     key: env.str(f"ANYMAIL_{key}")
     for key in (

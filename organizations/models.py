@@ -14,7 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 # Slugs that would shadow a top-level URL; an organization may not take them.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "api", "healthz", "static", "media", "portal", "form", "i18n", "webhooks"}
+    {
+        "accounts",
+        "admin",
+        "api",
+        "healthz",
+        "static",
+        "media",
+        "portal",
+        "form",
+        "i18n",
+        "webhooks",
+        "hooks",
+    }
 )
 
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
