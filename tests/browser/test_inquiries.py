@@ -49,7 +49,9 @@ def test_caseworker_converts_one_inquiry_with_edits_and_three_in_bulk(page, live
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("was made from this inquiry")
     expect(page.get_by_role("link", name="Open case")).to_be_visible()
-    expect(page.get_by_text("Messages waiting to be sent")).to_be_visible()
+    notices = page.locator(".pending-messages")
+    expect(notices.get_by_role("heading", name="Messages about the new case")).to_be_visible()
+    expect(notices.get_by_text("the case history shows when it is sent")).to_be_visible()
     expect(_tray(page, 5)).to_be_visible()
 
     # Three more in one go, with "Create cases".
