@@ -153,6 +153,16 @@ def test_out_of_office_recognised_by_subject_alone(tenant, sent_case):
     assert email.outcome == InboundEmail.Outcome.AUTO_REPLY
 
 
+def test_the_reason_is_recorded_in_the_organizations_language(tenant, sent_case):
+    _case, out = sent_case
+    tenant.org.default_language = "nb"
+    tenant.org.save(update_fields=["default_language"])
+    email = receive(
+        tenant.org, mail(subject="Out of Office: Dripping tap", in_reply_to=out.message_id)
+    )
+    assert email.error == "emnet sier at det er et automatisk svar"
+
+
 def test_case_token_from_the_customer_threads(tenant, sent_case):
     case, _out = sent_case
     email = receive(tenant.org, mail(subject=f"Re: [#{case.number}] Dripping tap"))
