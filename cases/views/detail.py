@@ -60,7 +60,7 @@ def fast(form):
 # --- Contexts of the page and its parts ----------------------------------------------------
 
 
-def header_context(request: HttpRequest, case: Case, **bound) -> dict:
+def header_context(request: HttpRequest, case: Case, /, **bound) -> dict:
     """The header's forms: one per editable field, a bound one replacing its unbound twin."""
     fields = []
     for name, form_class in HEADER_FORMS.items():
@@ -74,7 +74,7 @@ def header_context(request: HttpRequest, case: Case, **bound) -> dict:
     }
 
 
-def info_context(request: HttpRequest, case: Case, **bound) -> dict:
+def info_context(request: HttpRequest, case: Case, /, **bound) -> dict:
     org = request.org
     chain, chain_more = property_chain(case.property)
     forms = {
@@ -176,8 +176,11 @@ def composer_context(
     }
 
 
-def render_page(request: HttpRequest, case: Case, *, status: int = 200, **bound) -> HttpResponse:
-    """The whole case page; `bound` holds forms with errors to show in place of empty ones."""
+def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
+    """The whole case page; `bound` holds forms with errors to show in place of empty ones.
+
+    `bound` is keyed by form or field name only, and any name may appear there (the case field
+    "status" is one): so this takes no other keyword argument, which a field could shadow."""
     org = request.org
     attachments = case_attachments(org, case)
     tasks = case_tasks(org, case)
@@ -210,7 +213,7 @@ def render_page(request: HttpRequest, case: Case, *, status: int = 200, **bound)
             attachments=attachments,
         ),
     }
-    return render(request, "cases/detail/page.html", context, status=status)
+    return render(request, "cases/detail/page.html", context)
 
 
 def render_fragment(
