@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from organizations.account_email import (
     INVITATION,
@@ -19,6 +19,7 @@ from organizations.account_email import (
     set_password_link,
     sign_in_link,
 )
+from organizations.images import ImageTooLarge, image_size
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
 
@@ -187,9 +188,8 @@ def _checked_logo(upload) -> str:
     if kind is None or kind.mime not in LOGO_TYPES:
         raise ValidationError({"logo": _("Use a PNG, JPEG, GIF or WebP image for the logo.")})
     try:
-        with Image.open(upload) as image:
-            image.verify()
-    except Image.DecompressionBombError as exc:
+        image_size(upload, verify=True)  # refuses a huge image before anything decodes it
+    except ImageTooLarge as exc:
         too_big = _("The logo has too many pixels; use a smaller image.")
         raise ValidationError({"logo": too_big}) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

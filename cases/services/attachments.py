@@ -3,6 +3,10 @@
 Uploads are checked by their content (the `filetype` library), never by the name or the type the
 browser claims, before anything is written. Files are stored under a generated name; the original
 name lives only in the row. If a step after writing fails, the written files are deleted again.
+
+Images are measured by their header only (`organizations.images.image_size`) and refused above
+IMAGE_MAX_PIXELS; no request decodes an image: thumbnails are made by the worker after commit
+(`cases.tasks.make_thumbnails`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Attachment, Case, CaseEvent, Note, Task
 from cases.services.events import event_build
+from organizations.images import ImageTooLarge, image_size, max_megapixels
 from organizations.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -78,8 +83,6 @@ class CheckedUpload:
     content_type: str
     extension: str
     size: int
-    thumbnail: bytes | None
-    thumbnail_extension: str = "jpg"
 
 
 def clean_original_name(name: str) -> str:
@@ -130,15 +133,14 @@ def attachment_check(upload: UploadedFile) -> CheckedUpload:
                 % {"name": name}
             )
         content_type = TEXT_TYPES[extension]
-    thumbnail, thumb_ext = _thumbnail(upload, content_type, name)
+    if content_type in THUMBNAIL_TYPES:
+        _image_check(upload, name)
     return CheckedUpload(
         upload=upload,
         original_name=name,
         content_type=content_type,
         extension=extension,
         size=upload.size,
-        thumbnail=thumbnail,
-        thumbnail_extension=thumb_ext,
     )
 
 
@@ -175,15 +177,36 @@ def _is_utf8_text(upload: UploadedFile) -> bool:
     return True
 
 
-def _thumbnail(upload: UploadedFile, content_type: str, name: str) -> tuple[bytes | None, str]:
+def _too_many_pixels(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” has more than %(limit)s megapixels; use a smaller image.")
+        % {"name": name, "limit": max_megapixels()}
+    )
+
+
+def _image_check(upload, name: str) -> None:
+    """Refuse an image that is no image or has too many pixels, from its header and chunk
+    structure only: nothing here decodes pixels (`verify` checks a PNG's chunks and CRCs)."""
+    unreadable = _("“%(name)s” could not be read as an image.") % {"name": name}
+    try:
+        image_size(upload, verify=True)
+    except ImageTooLarge as exc:
+        raise _too_many_pixels(name) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(unreadable) from exc
+    finally:
+        upload.seek(0)
+
+
+def _thumbnail(upload, content_type: str, name: str) -> tuple[bytes | None, str]:
+    """Decode the image and make its thumbnail: in the worker only (attachment_thumbnails_make),
+    after the same header check as the upload had."""
     if content_type not in THUMBNAIL_TYPES:
         return None, "jpg"
+    _image_check(upload, name)
     unreadable = _("“%(name)s” could not be read as an image.") % {"name": name}
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            image.verify()
-        upload.seek(0)
         with Image.open(upload) as image:
             image.seek(0)
             image = ImageOps.exif_transpose(image)
@@ -197,9 +220,7 @@ def _thumbnail(upload: UploadedFile, content_type: str, name: str) -> tuple[byte
                 image.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
                 extension = "jpg"
     except Image.DecompressionBombError as exc:
-        raise ValidationError(
-            _("“%(name)s” has too many pixels to be shown.") % {"name": name}
-        ) from exc
+        raise _too_many_pixels(name) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(unreadable) from exc
     finally:
@@ -281,15 +302,20 @@ def attachments_store(
         item.upload.seek(0)
         attachment.file.save(attachment.stored_name, item.upload, save=False)
         written.append(attachment.file.name)
-        if item.thumbnail:
-            attachment.thumbnail.save(
-                f"{org.pk}/{stem}.{item.thumbnail_extension}",
-                ContentFile(item.thumbnail),
-                save=False,
-            )
-            written.append(attachment.thumbnail.name)
         rows.append(attachment)
-    return Attachment.objects.bulk_create(rows)
+    rows = Attachment.objects.bulk_create(rows)
+    thumbnails_make_after_commit(row.pk for row in rows if row.content_type in THUMBNAIL_TYPES)
+    return rows
+
+
+def thumbnails_make_after_commit(ids: Iterable[int]) -> None:
+    """Have the worker make the thumbnails of attachments `ids` once the transaction commits:
+    decoding an image (hundreds of MB for a large photo) never happens in a request."""
+    ids = list(ids)
+    if ids:
+        from cases.tasks import make_thumbnails  # the task module imports this one
+
+        transaction.on_commit(lambda: make_thumbnails.delay(ids))
 
 
 def attachments_add(

@@ -139,13 +139,18 @@ def test_empty_file_is_refused():
 # --- Storing --------------------------------------------------------------------------------
 
 
-def test_upload_is_stored_under_a_generated_name_with_a_small_thumbnail(tenant, case, media):
-    [attachment] = attachments_add(
-        org=tenant.org,
-        actor=tenant.caseworker,
-        case=case,
-        uploads=[png_upload("../../etc/passwd bilde.png", size=(1600, 900))],
-    )
+def test_upload_is_stored_under_a_generated_name_with_a_small_thumbnail(
+    tenant, case, media, django_capture_on_commit_callbacks
+):
+    # The thumbnail is the worker's job after the commit (eager in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        [attachment] = attachments_add(
+            org=tenant.org,
+            actor=tenant.caseworker,
+            case=case,
+            uploads=[png_upload("../../etc/passwd bilde.png", size=(1600, 900))],
+        )
+    attachment.refresh_from_db()
 
     assert attachment.original_name == "passwd bilde.png"
     assert attachment.stored_name.endswith(".png") and len(attachment.stored_name) == 36
@@ -255,10 +260,11 @@ def pdf(tenant, case):
 
 
 @pytest.fixture
-def image(tenant, case):
-    [attachment] = attachments_add(
-        org=tenant.org, actor=tenant.caseworker, case=case, uploads=[png_upload("skade.png")]
-    )
+def image(tenant, case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the thumbnail
+        [attachment] = attachments_add(
+            org=tenant.org, actor=tenant.caseworker, case=case, uploads=[png_upload("skade.png")]
+        )
     return attachment
 
 
@@ -313,17 +319,20 @@ def test_own_attachment_id_under_another_organizations_prefix_gives_404(
     assert outsider_client.get(url).status_code == 404
 
 
-def test_supplier_user_gets_only_their_tasks_files(tenant, case, image, media):
+def test_supplier_user_gets_only_their_tasks_files(
+    tenant, case, image, media, django_capture_on_commit_callbacks
+):
     company = SupplierFactory(organization=tenant.org)
     company.users.add(tenant.supplier)
-    task = task_add(
-        org=tenant.org,
-        actor=tenant.caseworker,
-        case=case,
-        title="Strø",
-        supplier=company,
-        uploads=[png_upload("kart.png")],
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the thumbnail
+        task = task_add(
+            org=tenant.org,
+            actor=tenant.caseworker,
+            case=case,
+            title="Strø",
+            supplier=company,
+            uploads=[png_upload("kart.png")],
+        )
     task_file = task.attachments.get()
     client = tenant.client_for(tenant.supplier)
 

@@ -178,20 +178,23 @@ def test_note_with_a_bad_file_keeps_the_typed_text_and_saves_nothing(staff_clien
 
 
 def test_note_with_an_image_shows_its_thumbnail_in_the_timeline(
-    tenant, staff_client, case, settings, tmp_path
+    tenant, staff_client, case, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
 
-    response = staff_client.post(
-        case_url(case, "notes/"),
-        {"note-body": "Bilde av skaden", "note-files": [png_upload("skade.png")]},
-        headers=HX,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker makes the thumbnail
+        response = staff_client.post(
+            case_url(case, "notes/"),
+            {"note-body": "Bilde av skaden", "note-files": [png_upload("skade.png")]},
+            headers=HX,
+        )
 
     assert response.status_code == 200
     note = Note.objects.get()
     attachment = note.attachments.get()
-    assert f"attachments/{attachment.pk}/thumbnail/" in response.content.decode()
+    assert attachment.thumbnail  # made after the commit, not in the request
+    page = staff_client.get(case_url(case)).content.decode()
+    assert f"attachments/{attachment.pk}/thumbnail/" in page
 
 
 def test_note_without_htmx_redirects_to_the_note(staff_client, case):
