@@ -37,7 +37,10 @@ class JSONParser(parsers.JSONParser):
             raise PayloadTooLarge(
                 _("The request body is larger than %(limit)s.") % {"limit": _megabytes(limit)}
             )
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:  # Python's decoder recurses per level of nesting
+            raise ParseError(_("The JSON body is nested too deeply.")) from exc
 
 
 class _FileSizeLimit(FileUploadHandler):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,19 +55,29 @@ def idempotency_key_from(request) -> str | None:
     return key
 
 
-def body_fields(request):
-    """The request body without its files, as JSON-safe data (QueryDict values as lists)."""
+def body_fields(request, names: Iterable[str]):
+    """The request's fields named in `names` (the ones the endpoint reads), as received (JSON
+    values; multipart: lists of strings), without files.
+
+    Unknown fields are ignored by the API, so they are neither stored nor part of the
+    fingerprint: whatever they hold (a NUL, a lone surrogate, thousands of levels of nesting)
+    cannot break the insert or the hashing. Call it after validation, when the named fields
+    are known to be plain values."""
     data = request.data
-    if hasattr(data, "lists"):  # multipart: DRF merges the files into request.data
-        return {key: values for key, values in data.lists() if key not in request.FILES}
-    return data
+    if hasattr(data, "getlist"):  # multipart: DRF merges the files into request.data
+        return {
+            name: data.getlist(name) for name in names if name in data and name not in request.FILES
+        }
+    if not isinstance(data, dict):
+        return {}
+    return {name: data[name] for name in names if name in data}
 
 
-def request_fingerprint(request) -> str:
-    """SHA-256 of method, path, parsed body and attached files' contents.
+def request_fingerprint(request, names: Iterable[str]) -> str:
+    """SHA-256 of method, path, the fields named in `names` and attached files' contents.
 
     Parsed rather than raw bytes, so a retry whose JSON key order or multipart boundary differs
-    still counts as the same request.
+    still counts as the same request; fields the endpoint ignores do not count.
     """
     files = []
     for field, uploads in request.FILES.lists():
@@ -80,7 +91,7 @@ def request_fingerprint(request) -> str:
         {
             "method": request.method,
             "path": request.path,
-            "data": body_fields(request),
+            "data": body_fields(request, names),
             "files": files,
         },
         sort_keys=True,

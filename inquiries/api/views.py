@@ -31,11 +31,16 @@ from inquiries.api.idempotency import (
 )
 from inquiries.api.serializers import (
     PUBLIC_NAMES,
+    RECEIVE_ARGUMENTS,
     InquiryCreatedSerializer,
     InquiryCreateSerializer,
 )
 from inquiries.models import ApiIdempotencyKey, Channel, Inquiry
 from inquiries.services.intake import inquiry_receive
+
+# The body fields the endpoint reads (files apart): only these are stored as the inquiry's
+# raw_payload and count for the Idempotency-Key; ignored fields may hold anything.
+KNOWN_FIELDS = tuple(RECEIVE_ARGUMENTS)
 
 EXAMPLE = {
     "name": "Kari Nordmann",
@@ -73,10 +78,12 @@ class InquiryCreateView(APIView):
         description=(
             "Creates an inquiry in the API key's organization. Send JSON, or multipart/form-data"
             " to attach files (field `attachments`, once per file). Give a `message` (or a"
-            " `subject`) and an `email` or a `phone`. Unknown fields are ignored.\n\n"
+            " `subject`) and an `email` or a `phone`. Unknown fields are ignored and not"
+            " stored.\n\n"
             "Send an `Idempotency-Key` header to make retries safe: the same key with the same"
             " body within 24 hours returns the first answer (same id, same status code) and"
-            " creates nothing; the same key with a different body is refused with 422."
+            " creates nothing; the same key with a different body is refused with 422 (fields"
+            " the API ignores do not count)."
         ),
         parameters=[
             OpenApiParameter(
@@ -116,13 +123,14 @@ class InquiryCreateView(APIView):
         org = request.auth.organization
         key = idempotency_key_from(request)
         serializer = InquiryCreateSerializer(data=request.data)  # parses: 400/413/415 here
+        # Validated first: the fingerprint then hashes known fields that are plain values.
+        serializer.is_valid(raise_exception=True)
         fingerprint = ""
         if key is not None:
-            fingerprint = request_fingerprint(request)
+            fingerprint = request_fingerprint(request, KNOWN_FIELDS)
             stored = idempotency_stored(org, key, fingerprint)
             if stored is not None:
                 return _replay(stored)
-        serializer.is_valid(raise_exception=True)
         if key is None:  # inquiry_receive is atomic itself: no savepoint round trips needed
             return Response(
                 _answer(self._receive(request, serializer)), status=status.HTTP_201_CREATED
@@ -149,7 +157,7 @@ class InquiryCreateView(APIView):
                 org=request.auth.organization,
                 channel=Channel.API,
                 attachments=serializer.validated_data.get("attachments", ()),
-                raw_payload=body_fields(request),
+                raw_payload=body_fields(request, KNOWN_FIELDS),
                 actor=None,
                 **serializer.receive_arguments(),
             )
