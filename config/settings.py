@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads request.POST (CSRF does): an oversized body is refused unread.
+    "organizations.http.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organizations.middleware.IdleTimeoutMiddleware",
@@ -215,6 +217,9 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum
 # Images (attachments, logos) with more pixels are refused, measured from the header before any
 # decoding: a small file can decode to gigabytes.
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+# A request outside the API (forms with their files) may not be larger than this in total: a
+# larger one is refused with 413 from its Content-Length, before its body is read.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 
 # --- E-mail and SMS -------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -67,21 +67,57 @@ def peak_memory():
 
 
 class CountingInput(io.RawIOBase):
-    """A wsgi.input that counts the bytes the application reads from it."""
+    """A wsgi.input that counts the bytes the application reads from it. The body is `prefix`,
+    then `filler` zero bytes made up as they are read (a gigabyte costs no memory), then
+    `suffix`."""
 
-    def __init__(self, data: bytes):
-        self._data = io.BytesIO(data)
+    def __init__(self, prefix: bytes, filler: int = 0, suffix: bytes = b""):
+        self._parts = [io.BytesIO(prefix), None, io.BytesIO(suffix)]
+        self._filler_left = filler
+        self.length = len(prefix) + filler + len(suffix)
         self.bytes_read = 0
 
     def readable(self) -> bool:
         return True
 
+    def _read(self, size: int, line: bool) -> bytes:
+        out = bytearray()
+        while size < 0 or len(out) < size:
+            want = -1 if size < 0 else size - len(out)
+            if self._parts[0] is not None:
+                part = self._parts[0]
+                chunk = part.readline(want) if line else part.read(want)
+                if not chunk:
+                    self._parts[0] = None
+                    continue
+            elif self._filler_left:
+                n = self._filler_left if want < 0 else min(want, self._filler_left)
+                n = min(n, 1 << 20)
+                self._filler_left -= n
+                chunk = b"\0" * n
+            else:
+                chunk = self._parts[2].readline(want) if line else self._parts[2].read(want)
+                if not chunk:
+                    break
+            out += chunk
+            if line and out.endswith(b"\n"):
+                break
+        self.bytes_read += len(out)
+        return bytes(out)
+
     def read(self, size=-1):
-        chunk = self._data.read(size)
-        self.bytes_read += len(chunk)
-        return chunk
+        return self._read(-1 if size is None else size, line=False)
 
     def readline(self, size=-1):
-        line = self._data.readline(size)
-        self.bytes_read += len(line)
-        return line
+        return self._read(-1 if size is None else size, line=True)
+
+
+def multipart_upload(field: str, filename: str, size: int, boundary: str = "BoUnDaRy"):
+    """(CountingInput, Content-Type) of a multipart body with one file of `size` bytes."""
+    prefix = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    suffix = f"\r\n--{boundary}--\r\n".encode()
+    return CountingInput(prefix, size, suffix), f"multipart/form-data; boundary={boundary}"
