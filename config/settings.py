@@ -8,7 +8,6 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false switches to production beha
 from __future__ import annotations
 
 import re
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,7 +25,9 @@ VAR_DIR = Path(env.str("SAKSFLYT_VAR_DIR", str(BASE_DIR / "var")))
 
 DATABASE_URL = env.url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
 REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss"))
-TESTING = "pytest" in sys.modules or env.bool("SAKSFLYT_TESTING", False)
+# Test mode (MD5 hashing, no HTTPS-only settings, demo key and hosts allowed with DEBUG off) is
+# only ever this explicit switch: pytest's configuration sets it (pyproject.toml, pytest-env).
+TESTING = env.bool("SAKSFLYT_TESTING", False)
 
 # Demo mode (nothing configured) defaults to DEBUG on; a configured deployment defaults to off.
 DEBUG = env.bool("DEBUG", DATABASE_URL is None)
