@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false switches to production beha
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -183,7 +184,9 @@ AXES_USERNAME_CALLABLE = "organizations.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", 0, minimum=0) or None
+# The client's address (lock-outs, the web form's rate limit) comes from
+# organizations.http.client_ip, which reads X-Forwarded-For only as TRUSTED_PROXY_COUNT says.
+AXES_CLIENT_IP_CALLABLE = "organizations.http.client_ip"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = env.choice("LANGUAGE_CODE", "nb", ("nb", "sv", "da", "en"))
@@ -362,6 +365,22 @@ WEBFORM_RATE_LIMIT_PER_HOUR = env.int("WEBFORM_RATE_LIMIT_PER_HOUR", 20, minimum
 BENCH_BARE_ENDPOINT = env.bool("BENCH_BARE_ENDPOINT", False)
 
 # --- Security -------------------------------------------------------------------------------
+# Reverse proxies in front of Saksflyt, each appending to X-Forwarded-For: the client's address
+# is the TRUSTED_PROXY_COUNT-th entry from the right (0: REMOTE_ADDR, the header is ignored).
+# AXES_PROXY_COUNT is the older name. TRUSTED_PROXIES (addresses or networks) additionally
+# restricts believing the header to requests that came from one of them.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", env.int("AXES_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "The environment variable TRUSTED_PROXIES must list IP addresses or networks "
+            f"(10.0.0.0/8), not {_proxy!r}."
+        ) from None
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 
-from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -31,6 +30,7 @@ from inquiries.models import Channel
 from inquiries.services.files import MAX_FILES
 from inquiries.services.intake import inquiry_receive
 from organizations.forms import MultipleFileField
+from organizations.http import client_ip
 from organizations.models import Organization
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -106,7 +106,7 @@ def _language(request, org: Organization) -> str:
 
 def _rate_limited(request) -> bool:
     """Count this submission for the sender's IP address; True when over the hourly limit."""
-    ip = get_client_ip_address(request) or "unknown"
+    ip = client_ip(request) or "unknown"  # the visitor's, not the proxy's (TRUSTED_PROXY_COUNT)
     key = f"webform:ip:{ip}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     try:

@@ -1,4 +1,15 @@
-"""HTTP-level guards shared by every app: the request-size limit.
+"""HTTP-level helpers shared by every app: the client's address behind proxies, and the
+request-size limit.
+
+**Client address.** Behind a reverse proxy REMOTE_ADDR is the proxy's. With
+TRUSTED_PROXY_COUNT = N proxies in front, each appending the address it received the request
+from to X-Forwarded-For, the client is the N-th entry from the right: everything further left
+was sent by the client and may be forged. With TRUSTED_PROXIES set, the header is believed only
+when the request came from one of those addresses (so a client reaching the app directly
+cannot forge it). Nothing configured: REMOTE_ADDR, and X-Forwarded-For is ignored. Lock-outs
+(axes, AXES_CLIENT_IP_CALLABLE) and the web form's rate limit both use `client_ip`.
+
+**Request size.**
 
 Multipart bodies are parsed (and files spooled to disk) the first time anything touches
 `request.POST` or `request.FILES`, which CsrfViewMiddleware does for every POST, long before a
@@ -11,6 +22,9 @@ be read; a body without one (chunked transfer encoding) would be read as empty a
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -18,6 +32,40 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _address(raw: str) -> str | None:
+    """`raw` as a normalised IP address, or None (ports and brackets are not addresses)."""
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The address of the client that sent `request`, as far as the configured proxies tell;
+    None when the request carries none."""
+    if request is None:
+        return None
+    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    proxies = tuple(settings.TRUSTED_PROXIES)
+    if proxies and (
+        remote is None or not any(ipaddress.ip_address(remote) in net for net in _networks(proxies))
+    ):
+        return remote  # not through our proxy: its X-Forwarded-For is the client's own words
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    return _address(forwarded[-count]) or remote
 
 
 def _content_length(request) -> int | None:
