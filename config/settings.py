@@ -301,6 +301,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.tasks.sweep_orphan_files",
         "schedule": crontab(minute=53, hour=4),
     },
+    # Images whose thumbnail task was lost (broker down at enqueue): cases/services/thumbnails.py.
+    "sweep-thumbnails": {"task": "cases.tasks.sweep_thumbnails", "schedule": 300.0},
 }
 
 # --- API ------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Attachment, Case, CaseEvent, Note, Task
 from cases.services.events import event_build
+from cases.services.thumbnails import thumbnails_make_after_commit
 from organizations.images import ImageTooLarge, image_size, max_megapixels
 from organizations.models import Organization, User
 
@@ -306,16 +307,6 @@ def attachments_store(
     rows = Attachment.objects.bulk_create(rows)
     thumbnails_make_after_commit(row.pk for row in rows if row.content_type in THUMBNAIL_TYPES)
     return rows
-
-
-def thumbnails_make_after_commit(ids: Iterable[int]) -> None:
-    """Have the worker make the thumbnails of attachments `ids` once the transaction commits:
-    decoding an image (hundreds of MB for a large photo) never happens in a request."""
-    ids = list(ids)
-    if ids:
-        from cases.tasks import make_thumbnails  # the task module imports this one
-
-        transaction.on_commit(lambda: make_thumbnails.delay(ids))
 
 
 def attachments_add(

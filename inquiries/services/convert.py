@@ -18,7 +18,7 @@ from cases.services.attachments import THUMBNAIL_TYPES, files_removed_on_error
 from cases.services.cases import CaseData, case_create_many
 from cases.services.categories import category_for_bulk
 from cases.services.events import event_build
-from cases.tasks import make_thumbnails
+from cases.services.thumbnails import thumbnails_make_after_commit
 from customers.models import Customer
 from customers.services import customer_create
 from inquiries.models import Channel, Inquiry, InquiryAttachment, IntakeRule
@@ -112,8 +112,8 @@ def _copy_attachments(
         return []
     Attachment.objects.bulk_create(rows)
     images = [row.pk for row in rows if row.content_type in THUMBNAIL_TYPES]
-    if images:  # decoding images would slow conversion down; a worker makes the thumbnails
-        transaction.on_commit(lambda: make_thumbnails.delay(images))
+    # Decoding images would slow conversion down; a worker makes the thumbnails.
+    thumbnails_make_after_commit(images)
     CaseEvent.objects.bulk_create(
         [
             event_build(
