@@ -80,10 +80,13 @@ def normalise_phone(number: str) -> str:
     cleaned = "".join(ch for ch in (number or "") if ch not in " -.()\u00a0")
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
+    invalid = ValidationError(_("%(number)s is not a mobile number.") % {"number": number})
+    if not cleaned.isascii():  # str.isdigit() below also takes "²" and other scripts' digits
+        raise invalid
     if not cleaned.startswith("+") and cleaned.isdigit() and len(cleaned) == 8:
         cleaned = settings.SMS_DEFAULT_COUNTRY_CODE + cleaned
     if not (cleaned.startswith("+") and cleaned[1:].isdigit() and 8 <= len(cleaned) <= 16):
-        raise ValidationError(_("%(number)s is not a mobile number.") % {"number": number})
+        raise invalid
     return cleaned
 
 

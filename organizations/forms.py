@@ -74,7 +74,6 @@ class TeamForm(forms.ModelForm):
     def __init__(self, *args, org: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = active_members(org)
-        self.fields["name"].validators = []
 
 
 class OrganizationSettingsForm(forms.Form):

@@ -136,7 +136,7 @@ def _search(org: Organization, text: str) -> Q:
         )
     )
     digits = text.lstrip("#")
-    if digits.isdigit() and len(digits) <= 9:
+    if digits.isascii() and digits.isdigit() and len(digits) <= 9:  # not "²": int() refuses it
         cond |= Q(number=int(digits))
     return cond
 

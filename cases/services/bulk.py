@@ -26,6 +26,7 @@ from cases.services.cases import (
 from cases.services.events import event_build
 from cases.services.tags import tag_names
 from organizations.models import Organization, User
+from organizations.web import parse_ids as web_parse_ids
 
 # Closing needs a written resolution (see case_close), so bulk changes stop at "resolved".
 BULK_STATUSES = [s for s in Case.Status.values if s != Case.Status.CLOSED]
@@ -40,16 +41,9 @@ class BulkResult:
 
 
 def parse_ids(values: Iterable[str]) -> list[int]:
-    """The distinct positive integers among `values`, in order; anything else is dropped."""
-    seen: dict[int, None] = {}
-    for value in values:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if number > 0:
-            seen.setdefault(number, None)
-    return list(seen)
+    """The distinct ids among `values`, in order; anything else ("²", 5,000 digits, a bigint
+    overflow) is dropped. See `organizations.web.parse_id`."""
+    return web_parse_ids(values)
 
 
 @transaction.atomic

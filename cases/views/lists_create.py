@@ -15,7 +15,7 @@ from cases.services.messages import message_outcome_texts
 from cases.views.lists_table import optional_url
 from customers.selectors import customer_options
 from organizations.scoping import STAFF_ROLES, org_view
-from organizations.web import add_service_errors
+from organizations.web import add_service_errors, clean_search_text
 from properties.selectors import property_options
 
 MULTI_VALUED = ("teams", "containers")
@@ -48,8 +48,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
         }
         form = CaseCreateForm(initial=prefill, org=org, choices=choices)
 
-    customer_q = (form["customer_search"].value() or "").strip() if searching else ""
-    property_q = (form["property_search"].value() or "").strip() if searching else ""
+    customer_q = clean_search_text(form["customer_search"].value() or "") if searching else ""
+    property_q = clean_search_text(form["property_search"].value() or "") if searching else ""
     form.prepare_pickers(
         customer_matches=customer_options(org, customer_q, PICKER_MATCHES) if customer_q else (),
         property_matches=property_options(org, property_q, PICKER_MATCHES) if property_q else (),

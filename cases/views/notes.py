@@ -20,6 +20,7 @@ from cases.views.detail import (
     render_page,
 )
 from organizations.scoping import STAFF_ROLES, org_view
+from organizations.web import search_query
 
 
 @require_POST
@@ -67,7 +68,7 @@ def note_add_view(request, number: int):
 def mention_candidates_view(request, number: int):
     """JSON for the @ picker: the organization's staff matching `q`, with the token to insert."""
     case_get(request.org, number)  # 404 for numbers outside the organization
-    users = mention_candidates(request.org, request.GET.get("q", "")[:50])
+    users = mention_candidates(request.org, search_query(request, max_length=50))
     return JsonResponse(
         {
             "results": [

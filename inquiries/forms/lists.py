@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inquiries.forms.widgets import DateInput
 from inquiries.models import Channel, Inquiry
+from organizations.web import parse_ids
 
 
 class InquiryFilterForm(forms.Form):
@@ -38,6 +39,18 @@ class InquiryFilterForm(forms.Form):
         }
 
 
+class RowIdsField(forms.Field):
+    """The ids of the ticked rows, distinct and in order. A value that cannot be an id ("²",
+    5,000 digits, beyond bigint) is dropped, as the services drop other organizations' ids."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        return parse_ids(value if isinstance(value, list | tuple) else [value])
+
+
 class InquiryBulkForm(forms.Form):
     ACTIONS = [
         ("convert", _("Create cases")),
@@ -46,14 +59,8 @@ class InquiryBulkForm(forms.Form):
     ]
 
     action = forms.ChoiceField(choices=ACTIONS)
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+    ids = RowIdsField(required=False)
     reason = forms.CharField(label=_("Reason for deleting"), max_length=300, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any integer is accepted here; the services keep only the organization's own ids.
-        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()]
 
     def clean(self):
         data = super().clean()

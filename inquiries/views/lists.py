@@ -20,7 +20,7 @@ from inquiries.services.convert import inquiry_convert_many
 from inquiries.services.lifecycle import RESTORE_DAYS, inquiry_delete_many, inquiry_restore_many
 from inquiries.views.common import new_case_url
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import is_htmx
+from organizations.web import is_htmx, parse_ids
 
 PAGE_SIZE = 50
 
@@ -44,7 +44,7 @@ def _render_list(
     query.pop("page", None)
     selected = set(bulk_form.cleaned_data.get("ids", [])) if bulk_form.is_bound else set()
     if bulk_form.is_bound and not selected:
-        selected = {int(v) for v in request.POST.getlist("ids") if v.isdigit()}
+        selected = set(parse_ids(request.POST.getlist("ids")))
     return render(
         request,
         "inquiries/list.html",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organizations.scoping import STAFF_ROLES, for_org, get_for_org_or_404, org_view
-from organizations.web import form_page, search_query
+from organizations.web import form_page, parse_id, search_query
 from properties import selectors, services
 from properties.forms import ContainerForm
 from properties.models import Container, Property
@@ -81,7 +81,8 @@ def container_autocomplete(request: HttpRequest) -> JsonResponse:
     property_id = None
     raw = request.GET.get("property")
     if raw:
-        prop = for_org(Property, request.org).filter(pk=raw if raw.isdigit() else 0).first()
+        pk = parse_id(raw)
+        prop = for_org(Property, request.org).filter(pk=pk).first() if pk else None
         if prop is None:
             return JsonResponse([], safe=False)
         property_id = prop.pk

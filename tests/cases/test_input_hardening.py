@@ -66,3 +66,34 @@ def test_outsider_gets_404_on_the_field_view(tenant, outsider_client, case):
     response = outsider_client.post(case_url(case, "field/status/"), {"status": "bogus"})
 
     assert response.status_code == 404
+
+
+# --- Ids and search text elsewhere on the case pages ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["²", "9" * 5000, "9" * 19, "-1", "1e309", "\x00", "٣"],
+    ids=["superscript-two", "5000-digits", "over-bigint", "minus-one", "1e309", "nul", "arabic"],
+)
+def test_case_bulk_drops_ids_that_cannot_be_ids(tenant, staff_client, case, bad):
+    url = f"/{tenant.org.slug}/cases/bulk/"
+
+    response = staff_client.post(
+        url, {"ids": [bad, str(case.pk)], "action": "priority", "priority": "high"}
+    )
+
+    assert response.status_code < 500
+    case.refresh_from_db()
+    assert case.priority == "high"
+
+
+@pytest.mark.parametrize("text", ["\x00", "Nord\x00mann", "\u202e", "x" * 100_000, "²"])
+def test_new_case_search_button_with_nasty_text_answers_the_form(tenant, staff_client, text):
+    response = staff_client.post(
+        f"/{tenant.org.slug}/cases/new/",
+        {"_refresh": "customer", "customer_search": text, "property_search": text},
+    )
+
+    assert response.status_code == 200
+    assert not Case.objects.exists()
