@@ -44,8 +44,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Migrations are checked in test mode: it needs no SECRET_KEY when DATABASE_URL is set.
 test: install messages
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	SAKSFLYT_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python scripts/check_translations.py
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import Env
+from config.redis_url import redis_url_for_tests
 
 env = Env()
 
@@ -29,6 +30,9 @@ REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss"))
 # Test mode (MD5 hashing, no HTTPS-only settings, demo key and hosts allowed with DEBUG off) is
 # only ever this explicit switch: pytest's configuration sets it (pyproject.toml, pytest-env).
 TESTING = env.bool("SAKSFLYT_TESTING", False)
+if TESTING and REDIS_URL:
+    # The suite flushes its Redis database: never database 0 (config/redis_url.py).
+    REDIS_URL = redis_url_for_tests(REDIS_URL)
 
 # Demo mode (nothing configured) defaults to DEBUG on; a configured deployment defaults to off.
 DEBUG = env.bool("DEBUG", DATABASE_URL is None)

@@ -9,6 +9,13 @@ import pytest
 from django.test import Client
 
 from organizations.models import Membership, Organization, User
+
+# Hooks: in CI (SAKSFLYT_CI), a test skipped for want of PostgreSQL or Redis is an error.
+from tests.ci_guard import (  # noqa: F401
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_sessionstart,
+)
 from tests.factories.organizations import MembershipFactory, OrganizationFactory, UserFactory
 
 
