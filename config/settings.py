@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "anymail",
     "axes",
+    "csp",
     "organizations",
     "customers",
     "properties",
@@ -85,10 +86,12 @@ MIDDLEWARE = [
     "organizations.http.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organizations.middleware.NoStoreForSignedInMiddleware",
     "organizations.middleware.IdleTimeoutMiddleware",
     "organizations.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -390,6 +393,25 @@ for _proxy in TRUSTED_PROXIES:
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every page (django-csp): scripts only from our own static files (no
+# inline scripts, event-handler attributes or eval: see static/js/saksflyt.js), nothing framed,
+# no plugins. Styles allow 'unsafe-inline' (style-src only): the organization's colour is a style
+# attribute and htmx inserts its indicator style; inline style cannot run script. Pages may be
+# framed by nobody, except the hosted web form (/form/<org>/, frame-ancestors * in its view).
+# Swagger UI (/api/docs/) initialises itself with an inline script and is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Tests run with DEBUG off (Django forces it) over plain HTTP: HTTPS-only settings would redirect

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 
+from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -136,8 +137,13 @@ def _add_service_errors(form: WebInquiryForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
+# Embeddable in any site's <iframe>: no X-Frame-Options, and CSP frame-ancestors allows any page.
+EMBEDDABLE = csp_replace({"frame-ancestors": ["*"]})
+
+
 @csrf_exempt
 @xframe_options_exempt
+@EMBEDDABLE
 def webform(request, org_slug: str):
     org = get_object_or_404(Organization, slug=org_slug)
     lang = _language(request, org)
@@ -181,6 +187,7 @@ def webform(request, org_slug: str):
 
 
 @xframe_options_exempt
+@EMBEDDABLE
 def webform_thanks(request, org_slug: str):
     org = get_object_or_404(Organization, slug=org_slug)
     lang = _language(request, org)

@@ -68,6 +68,7 @@ def page(browser, live_server, request) -> Page:
     context = browser.new_context(locale="en", base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    violations = csp_violations(page)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -76,6 +77,25 @@ def page(browser, live_server, request) -> Page:
         page.screenshot(path=str(shot), full_page=True)
         print(f"\nscreenshot of the failing page: {shot} (at {page.url})")
     context.close()
+    if violations:
+        pytest.fail(
+            "The page broke the Content-Security-Policy:\n" + "\n".join(violations),
+            pytrace=False,
+        )
+
+
+def csp_violations(page: Page) -> list[str]:
+    """A list that fills with every Content-Security-Policy violation the page reports in its
+    console (a blocked inline script, event handler, eval or resource): every browser test
+    fails on one, so no page can rely on something the policy forbids."""
+    found: list[str] = []
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return found
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
