@@ -80,9 +80,9 @@ def _content_length(request) -> int | None:
 
 def _refusal(status: int, title: str, message: str) -> HttpResponse:
     html = render_to_string("request_refused.html", {"title": title, "message": message})
-    response = HttpResponse(html, status=status)
-    response["Connection"] = "close"  # the unread body must not be taken for the next request
-    return response
+    # No "Connection: close" from here: it is the server's header (wsgiref, behind runserver,
+    # refuses it from the application); gunicorn's sync workers close after every response.
+    return HttpResponse(html, status=status)
 
 
 class RequestSizeLimitMiddleware:
