@@ -23,15 +23,15 @@ KINDS = {INVITATION: Kind.INVITATION, PASSWORD_RESET: Kind.PASSWORD_RESET}
 
 
 def _existing_user_invitation(language: str) -> tuple[str, str, str]:
-    """The invitation for someone who already has a password: a sign-in link, not a
-    set-password one."""
+    """The invitation for someone who already has an account: a link to accept or decline it
+    (they join only by accepting), not a set-password one."""
     with translation.override(language):
         return (
             str(DEFAULTS[Kind.INVITATION].subject),
             _(
-                "Hello {{ recipient_name }},\n\n{{ actor_name }} has added you to "
-                "{{ organization }} in Saksflyt.\n\nSign in with your existing account:\n"
-                "{{ link }}"
+                "Hello {{ recipient_name }},\n\n{{ actor_name }} has invited you to join "
+                "{{ organization }} in Saksflyt.\n\nSign in with your existing account to "
+                "accept or decline the invitation (it is open for 14 days):\n{{ link }}"
             ),
             "",
         )

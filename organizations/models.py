@@ -208,6 +208,58 @@ class Membership(models.Model):
         return self.role in (self.Role.ADMIN, self.Role.CASEWORKER)
 
 
+class Invitation(models.Model):
+    """An offer to an existing user to join an organization with a role. The user becomes a
+    member only by accepting it while signed in; until then the organization sees the e-mail
+    address only (not the name the user gave elsewhere). New users get a membership at once
+    and accept by choosing their password."""
+
+    VALID_DAYS = 14
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organization"),
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("user")
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=Membership.Role.choices,
+        default=Membership.Role.CASEWORKER,
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="invitation_unique_user")
+        ]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class Team(models.Model):
     """A named group of members that cases can be given to."""
 

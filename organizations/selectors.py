@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils.functional import SimpleLazyObject
 
-from organizations.models import Membership, Organization, Team, User
+from organizations.models import Invitation, Membership, Organization, Team, User
 
 
 def memberships_for_user(user: User):
@@ -24,6 +24,14 @@ def member_list(org: Organization) -> QuerySet[Membership]:
         Membership.objects.filter(organization=org)
         .select_related("user")
         .order_by("-is_active", "user__full_name", "user__email")
+    )
+
+
+def invitation_list(org: Organization) -> QuerySet[Invitation]:
+    """Invitations not yet accepted, for the member list: the e-mail address, role and dates
+    only, never the invited user's own name (they have not joined)."""
+    return Invitation.objects.filter(organization=org).only(
+        "id", "organization_id", "email", "role", "invited_at", "expires_at"
     )
 
 

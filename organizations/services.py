@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import UnidentifiedImageError
 
@@ -17,10 +21,9 @@ from organizations.account_email import (
     INVITATION,
     send_account_email,
     set_password_link,
-    sign_in_link,
 )
 from organizations.images import ImageTooLarge, image_size
-from organizations.models import Membership, Organization, Team, User
+from organizations.models import Invitation, Membership, Organization, Team, User
 from organizations.scoping import check_same_org
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,12 @@ def _last_admin_guard(org: Organization, membership: Membership) -> None:
         raise ValidationError(_("An organization must keep at least one active administrator."))
 
 
+def invitation_link(org: Organization, site_url: str | None = None) -> str:
+    """Where an invited user accepts or declines (they must sign in as themselves first)."""
+    path = reverse("organizations:invitation", kwargs={"org_slug": org.slug})
+    return f"{(site_url or settings.SITE_URL).rstrip('/')}{path}"
+
+
 @transaction.atomic
 def member_invite(
     *,
@@ -45,33 +54,96 @@ def member_invite(
     full_name: str = "",
     role: str,
     site_url: str,
-) -> Membership:
-    """Add a person to `org`, creating the user if needed, and e-mail them (through the outbox)
-    a link to choose a password, or to sign in if they have one."""
+) -> Membership | Invitation:
+    """Invite a person to `org` and e-mail them through the outbox.
+
+    Someone without an account gets a user and a membership at once, and a link to choose a
+    password (choosing it accepts). Someone who already has an account gets an Invitation they
+    must accept while signed in: until then they are no member, and the organization sees only
+    the e-mail address, not the name they gave elsewhere. Inviting again renews the invitation.
+    """
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."))
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
-    membership, made = Membership.objects.get_or_create(
-        organization=org, user=user, defaults={"role": role}
+        membership = Membership.objects.create(organization=org, user=user, role=role)
+        # The outbox row is written in this transaction and sent after it commits.
+        send_account_email(
+            kind=INVITATION,
+            org=org,
+            user=user,
+            actor=actor,
+            link=set_password_link(user, site_url),
+            needs_password=True,
+        )
+        return membership
+    if Membership.objects.filter(organization=org, user=user, is_active=True).exists():
+        raise ValidationError(_("%(email)s is already a member.") % {"email": email})
+    now = timezone.now()
+    invitation, _made = Invitation.objects.update_or_create(
+        organization=org,
+        user=user,
+        defaults={
+            "email": email,
+            "role": role,
+            "invited_by": actor,
+            "invited_at": now,
+            "expires_at": now + timedelta(days=Invitation.VALID_DAYS),
+        },
     )
-    if not made:
-        if membership.is_active:
-            raise ValidationError(_("%(email)s is already a member.") % {"email": email})
-        membership.role = role
-        membership.is_active = True
-        membership.save(update_fields=["role", "is_active"])
-    # The outbox row is written in this transaction and sent after it commits.
     send_account_email(
         kind=INVITATION,
         org=org,
         user=user,
         actor=actor,
-        link=set_password_link(user, site_url) if created else sign_in_link(site_url),
-        needs_password=created,
+        link=invitation_link(org, site_url),
+        needs_password=False,
     )
+    return invitation
+
+
+def _own_invitation(user: User, invitation: Invitation) -> Invitation:
+    """The invitation, locked, if it is `user`'s; anyone else's is refused."""
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk, user=user).first()
+    if locked is None:
+        raise ValidationError(_("This invitation is no longer open."))
+    return locked
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
+    """`user` accepts their own invitation: the membership becomes active with the invited
+    role (a deactivated earlier membership is reactivated) and the invitation is used up."""
+    invitation = _own_invitation(user, invitation)
+    if invitation.is_expired:
+        raise ValidationError(
+            _("This invitation has expired. Ask an administrator of %(org)s to invite you again.")
+            % {"org": invitation.organization.name}
+        )
+    membership, made = Membership.objects.get_or_create(
+        organization_id=invitation.organization_id, user=user, defaults={"role": invitation.role}
+    )
+    if not made:
+        membership.role = invitation.role
+        membership.is_active = True
+        membership.save(update_fields=["role", "is_active"])
+    invitation.delete()
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, user: User, invitation: Invitation) -> None:
+    """`user` declines their own invitation (an expired one too): it is removed."""
+    _own_invitation(user, invitation).delete()
+
+
+@transaction.atomic
+def invitation_withdraw(*, org: Organization, actor: User, invitation: Invitation) -> None:
+    """An admin of `org` takes back an invitation not yet accepted."""
+    check_same_org(org, invitation)
+    invitation.delete()
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations.views import api_keys, preferences
+from organizations.views import api_keys, invitations, preferences
 from organizations.views import settings as views
 
 app_name = "organizations"
@@ -15,6 +15,14 @@ urlpatterns = [
     path("settings/teams/new/", views.team_edit, name="team_new"),
     path("settings/teams/<int:team_id>/", views.team_edit, name="team_edit"),
     path("settings/teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
+    path(
+        "settings/members/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("invitation/", invitations.invitation, name="invitation"),
+    path("invitation/accept/", invitations.invitation_accept, name="invitation_accept"),
+    path("invitation/decline/", invitations.invitation_decline, name="invitation_decline"),
     path(
         "me/notifications/",
         preferences.notification_preferences,

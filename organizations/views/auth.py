@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.forms import LanguageForm, LoginForm
 from organizations.middleware import LAST_SEEN_KEY, REMEMBER_KEY
-from organizations.models import Membership
+from organizations.models import Invitation, Membership
 from organizations.services import user_set_language
 
 
@@ -57,7 +57,12 @@ def home(request):
 
 @login_required
 def no_organization(request):
-    return render(request, "organizations/no_organization.html")
+    invitations = (
+        Invitation.objects.filter(user=request.user, expires_at__gt=timezone.now())
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return render(request, "organizations/no_organization.html", {"invitations": invitations})
 
 
 @require_POST

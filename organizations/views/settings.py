@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from organizations import services
 from organizations.forms import InviteForm, OrganizationSettingsForm, RoleForm, TeamForm
-from organizations.models import Membership, Team
+from organizations.models import Invitation, Membership, Team
 from organizations.scoping import ADMIN_ROLES, get_for_org_or_404, org_view
-from organizations.selectors import member_list, team_list
+from organizations.selectors import invitation_list, member_list, team_list
 from organizations.web import add_service_errors
 
 
@@ -59,8 +59,22 @@ def members(request):
     return render(
         request,
         "organizations/settings/members.html",
-        {"form": form, "members": member_list(request.org), "roles": Membership.Role.choices},
+        {
+            "form": form,
+            "members": member_list(request.org),
+            "invitations": invitation_list(request.org),
+            "roles": Membership.Role.choices,
+        },
     )
+
+
+@require_POST
+@org_view(roles=ADMIN_ROLES)
+def invitation_withdraw(request, invitation_id: int):
+    invitation = get_for_org_or_404(Invitation, request.org, pk=invitation_id)
+    services.invitation_withdraw(org=request.org, actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("organizations:members", org_slug=request.org.slug)
 
 
 @require_POST

@@ -45,7 +45,7 @@ def test_invitation_is_an_outbox_row_of_the_organization(
     assert re.search(r"https://saksflyt\.example/accounts/reset/\S+/", row.body_text)
 
 
-def test_invitation_of_an_existing_user_links_to_sign_in(
+def test_invitation_of_an_existing_user_links_to_the_invitation_page(
     tenant, other_tenant, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -58,7 +58,8 @@ def test_invitation_of_an_existing_user_links_to_sign_in(
         )
 
     body = OutboundMessage.objects.get().body_text
-    assert "https://saksflyt.example/accounts/login/" in body
+    assert f"https://saksflyt.example/{tenant.org.slug}/invitation/" in body
+    assert "accept or decline" in body
     assert "/accounts/reset/" not in body
     assert "choose your password" not in body.lower()
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from notifications.models import OutboundMessage
 from organizations import services
-from organizations.models import Membership, User
+from organizations.models import Invitation, Membership, User
 from tests.factories.organizations import MembershipFactory, UserFactory
 
 LAST_ADMIN_EN = "An organization must keep at least one active administrator."
@@ -78,7 +78,7 @@ def test_invite_creates_user_and_membership_and_sends_a_set_password_link(
     assert user.check_password("a-fine-new-passw0rd")
 
 
-def test_invite_of_existing_user_from_another_organization_adds_membership_only(
+def test_invite_of_existing_user_from_another_organization_waits_for_acceptance(
     tenant, other_tenant, admin_client_org, django_capture_on_commit_callbacks
 ):
     known = other_tenant.caseworker
@@ -91,10 +91,13 @@ def test_invite_of_existing_user_from_another_organization_adds_membership_only(
         role="supplier",
     )
 
-    assert _membership(tenant, known).role == "supplier"
+    # No membership until they accept (tests/organizations/test_invitation_acceptance.py).
+    assert not Membership.objects.filter(organization=tenant.org, user=known).exists()
+    invitation = Invitation.objects.get(organization=tenant.org, user=known)
+    assert invitation.role == "supplier"
     assert User.objects.filter(email=known.email).count() == 1
     assert len(mail.outbox) == 1
-    assert "/accounts/login/" in mail.outbox[0].body
+    assert f"/{tenant.org.slug}/invitation/" in mail.outbox[0].body
     assert "/accounts/reset/" not in mail.outbox[0].body
 
 
@@ -120,7 +123,7 @@ def test_inviting_an_existing_member_errors_and_keeps_what_was_typed(
     assert mail.outbox == []
 
 
-def test_inviting_a_deactivated_member_reactivates_them(
+def test_inviting_a_deactivated_member_reactivates_them_once_they_accept(
     tenant, admin_client_org, django_capture_on_commit_callbacks
 ):
     Membership.objects.filter(organization=tenant.org, user=tenant.supplier).update(is_active=False)
@@ -131,6 +134,14 @@ def test_inviting_a_deactivated_member_reactivates_them(
         django_capture_on_commit_callbacks,
         email=tenant.supplier.email,
         role="caseworker",
+    )
+
+    membership = _membership(tenant, tenant.supplier)
+    assert (membership.role, membership.is_active) == ("supplier", False)
+
+    services.invitation_accept(
+        user=tenant.supplier,
+        invitation=Invitation.objects.get(organization=tenant.org, user=tenant.supplier),
     )
 
     membership = _membership(tenant, tenant.supplier)
