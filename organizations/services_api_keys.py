@@ -44,10 +44,11 @@ def api_key_cache_keys(hashed_key: str) -> list[str]:
     return [f"apikey:{hashed_key}", f"apikey-revoked:{hashed_key}"]
 
 
-# A revoked key is marked under a key of its own, checked on every read, for longer than any
-# copy of the key can live in the cache: a request that read the key from the database just
-# before the revoke committed, or that recorded its use meanwhile, may still cache it, but the
-# mark wins.
+# A revoked key is marked, once the revoke has committed, under a key of its own that every read
+# checks, for longer than any copy of the key can live in the cache. A request that read the key
+# from the database just before the revoke committed, or recorded its use meanwhile, may still
+# store it after the revoke's delete: it then reads the mark again and deletes its own copy
+# (see `_cache_valid`), so no copy outlives the mark.
 REVOKED_MARK_SECONDS = 10 * AUTH_CACHE_SECONDS
 
 
@@ -56,9 +57,24 @@ def _forget(api_key: ApiKey) -> None:
 
 
 def _mark_revoked(api_key: ApiKey) -> None:
+    """Run on commit: the mark first, then the delete (`_cache_valid` relies on the order)."""
     cached, revoked = api_key_cache_keys(api_key.hashed_key)
     cache.set(revoked, True, REVOKED_MARK_SECONDS)
     cache.delete(cached)
+
+
+def _cache_valid(api_key: ApiKey, *, replace: bool) -> None:
+    """Cache `api_key` as valid, unless a revoke has marked it meanwhile.
+
+    A copy stored before a revoke's delete is removed by that delete; one stored after it finds
+    the mark, written before the delete, when it reads it right after storing."""
+    cached, revoked = api_key_cache_keys(api_key.hashed_key)
+    if replace:
+        cache.set(cached, api_key, AUTH_CACHE_SECONDS)
+    else:
+        cache.add(cached, api_key, AUTH_CACHE_SECONDS)
+    if cache.get(revoked):
+        cache.delete(cached)
 
 
 def _new_secret() -> str:
@@ -100,8 +116,7 @@ def api_key_revoke(*, org: Organization, actor: User | None, api_key: ApiKey) ->
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
-        # Now, and again after commit (see REVOKED_MARK_SECONDS).
-        _mark_revoked(api_key)
+        # Only once committed: a revoke rolled back leaves the key working.
         transaction.on_commit(lambda: _mark_revoked(api_key))
         logger.info("API key %s revoked in %s by %s", api_key.prefix, org.slug, actor)
     return api_key
@@ -137,7 +152,7 @@ def api_key_from_cached(hashed_key: str, cached: list) -> ApiKey | None:
         .first()
     )
     if api_key is not None:
-        cache.add(api_key_cache_keys(hashed_key)[0], api_key, AUTH_CACHE_SECONDS)
+        _cache_valid(api_key, replace=False)
     return api_key
 
 
@@ -155,6 +170,6 @@ def api_key_touch(api_key: ApiKey, *, now: datetime.datetime | None = None) -> N
     )
     api_key.last_used_at = now
     if updated:
-        cache.set(api_key_cache_keys(api_key.hashed_key)[0], api_key, AUTH_CACHE_SECONDS)
+        _cache_valid(api_key, replace=True)
     else:  # touched by another worker, or revoked meanwhile: let the next request re-read
         _forget(api_key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -53,51 +55,104 @@ def intake_rule_for(org: Organization, channel: str) -> IntakeRule:
 
 
 def _at_once_cache_key(org_id: int, group: str) -> str:
+    """Where the rule's current generation is kept; deleting it forgets the cached answer."""
     return f"intake:at-once:{org_id}:{group}"
 
+
+def _answer_cache_key(org_id: int, group: str, generation: str) -> str:
+    return f"{_at_once_cache_key(org_id, group)}:{generation}"
+
+
+# The shared cache keeps each answer under the rule's current *generation*, a random token that
+# saving the rule replaces once the save has committed. A request that read the rule before the
+# commit can only store what it read under the generation it saw before that, which nobody asks
+# for any more: no stale answer is ever written where later requests look. (Deleting the answer
+# instead is not enough: such a request may store the old value after the delete.)
+VALUE_SECONDS = 600
+GENERATION_SECONDS = 24 * 3600
 
 # This process's copy of the answer, kept for LOCAL_SECONDS: a busy API worker asks Redis once
 # a second instead of once per inquiry. Saving a rule clears it here at once; other processes
 # follow within LOCAL_SECONDS.
 LOCAL_SECONDS = 1.0
 _local: dict[tuple[int, str], tuple[float, bool]] = {}
+# Rules saved in a transaction of this thread that may not have committed yet: until it ends, a
+# read here sees the uncommitted value, which must not be cached (it may yet be rolled back).
+_uncommitted = threading.local()
+
+
+def _saved_in_open_transaction(where: tuple[int, str]) -> bool:
+    pending: set[tuple[int, str]] = getattr(_uncommitted, "rules", set())
+    if where not in pending:
+        return False
+    if transaction.get_connection().in_atomic_block:
+        return True
+    pending.discard(where)  # that transaction has ended (committed or rolled back)
+    return False
+
+
+def _current_generation(org_id: int, group: str) -> str | None:
+    key = _at_once_cache_key(org_id, group)
+    generation = cache.get(key)
+    if generation is None:
+        fresh = secrets.token_hex(8)
+        generation = fresh if cache.add(key, fresh, GENERATION_SECONDS) else cache.get(key)
+    return generation
 
 
 def creates_case_at_once(org: Organization, channel: str) -> bool:
     """Whether `channel`'s rule turns inquiries into cases at once.
 
     Asked on every inquiry the API and the web form take in, so the answer is kept in the
-    shared cache (and for a second in this process); saving an IntakeRule (service, admin or
-    shell) forgets it (see `forget_cached_rule`, connected to post_save)."""
+    shared cache (and for a second in this process); saving or deleting an IntakeRule (service,
+    admin or shell) starts a new generation of it once committed (see `forget_cached_rule`)."""
     group = channel_group_for(channel)
+    where = (org.pk, group)
     now = time.monotonic()
-    local = _local.get((org.pk, group))
+    local = _local.get(where)
     if local is not None and local[0] > now:
         return local[1]
-    key = _at_once_cache_key(org.pk, group)
-    cached = cache.get(key)
-    if cached is None:
+    if _saved_in_open_transaction(where):
+        # Changed by this thread's open transaction: answer from its own view, and keep that
+        # out of the shared cache (it may yet be rolled back).
         cached = intake_rule_for(org, channel).create_case_immediately
-        cache.set(key, cached, timeout=600)
-    _local[(org.pk, group)] = (now + LOCAL_SECONDS, cached)
+    else:
+        # The generation is read before the rule: an answer read from before a change is
+        # stored under a generation that the change's commit replaces, or has replaced.
+        generation = _current_generation(*where)
+        key = _answer_cache_key(org.pk, group, generation) if generation else None
+        cached = cache.get(key) if key else None
+        if cached is None:
+            cached = intake_rule_for(org, channel).create_case_immediately
+            if key:
+                cache.set(key, cached, timeout=VALUE_SECONDS)
+    _local[where] = (now + LOCAL_SECONDS, cached)
     return cached
 
 
 def forget_cached_rule(sender, instance: IntakeRule, **kwargs) -> None:
-    """Now, and again after commit (a request may have cached the old rule in between)."""
+    """Forget the rule's answer in this process now, and start a new generation of it in the
+    shared cache once the change has committed (connected to post_save and post_delete)."""
     where = (instance.organization_id, instance.channel_group)
+    _local.pop(where, None)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        if not hasattr(_uncommitted, "rules"):
+            _uncommitted.rules = set()
+        _uncommitted.rules.add(where)
 
-    def forget() -> None:
+    def renew() -> None:
+        cache.set(_at_once_cache_key(*where), secrets.token_hex(8), GENERATION_SECONDS)
         _local.pop(where, None)
-        cache.delete(_at_once_cache_key(*where))
+        getattr(_uncommitted, "rules", set()).discard(where)
 
-    forget()
-    transaction.on_commit(forget)
+    transaction.on_commit(renew)
 
 
 def forget_local_rules() -> None:
     """Empty this process's copies (tests do, between tests, as they empty the cache)."""
     _local.clear()
+    getattr(_uncommitted, "rules", set()).clear()
 
 
 def intake_rule_for_group(org: Organization, group: str) -> IntakeRule:

@@ -83,10 +83,13 @@ def test_create_without_name_keeps_the_form_with_an_error(tenant, admin_client_o
     assert not ApiKey.objects.exists()
 
 
-def test_admin_revokes_a_key_and_it_stops_working(tenant, admin_client_org):
+def test_admin_revokes_a_key_and_it_stops_working(
+    tenant, admin_client_org, django_capture_on_commit_callbacks
+):
     api_key, secret = api_key_create(org=tenant.org, actor=tenant.admin, name="Website")
     assert post_inquiry(secret).status_code == 201
-    response = admin_client_org.post(revoke_url(api_key))
+    with django_capture_on_commit_callbacks(execute=True):  # the revocation mark, on commit
+        response = admin_client_org.post(revoke_url(api_key))
     assert response.status_code == 302
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
@@ -160,14 +163,17 @@ def test_last_used_is_written_at_most_once_a_minute(tenant, django_assert_num_qu
     assert api_key.last_used_at == now + datetime.timedelta(seconds=61)
 
 
-def test_recognised_key_is_cached_and_revoking_forgets_it(tenant, django_assert_num_queries):
+def test_recognised_key_is_cached_and_revoking_forgets_it(
+    tenant, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     api_key, secret = api_key_create(org=tenant.org, actor=None, name="Website")
     with django_assert_num_queries(1):
         assert api_key_for_secret(secret) == api_key
     with django_assert_num_queries(0):
         cached = api_key_for_secret(secret)
     assert cached == api_key and cached.organization == tenant.org
-    api_key_revoke(org=tenant.org, actor=None, api_key=api_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        api_key_revoke(org=tenant.org, actor=None, api_key=api_key)
     assert api_key_for_secret(secret) is None
     assert api_key_for_secret(secret + "x") is None
 
@@ -189,7 +195,9 @@ def test_create_api_key_command_refuses_an_unknown_organization(db):
         call_command("create_api_key", org="nope", name="X", stdout=io.StringIO())
 
 
-def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db):
+def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(
+    db, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     from organizations.services_api_keys import (
@@ -204,14 +212,17 @@ def test_a_request_that_read_the_key_before_the_revoke_cannot_cache_it_again(db)
     api_key, secret = api_key_create(org=org, actor=None, name="shop")
     stale = api_key_for_secret(secret)  # read before the revoke
 
-    api_key_revoke(org=org, actor=None, api_key=api_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        api_key_revoke(org=org, actor=None, api_key=api_key)
     cached_at = api_key_cache_keys(api_key.hashed_key)[0]
     cache.add(cached_at, stale, 30)  # what the slow request would do
 
     assert api_key_for_secret(secret) is None
 
 
-def test_recording_a_use_just_after_the_revoke_cannot_bring_the_key_back(db):
+def test_recording_a_use_just_after_the_revoke_cannot_bring_the_key_back(
+    db, django_capture_on_commit_callbacks
+):
     from organizations.services_api_keys import (
         api_key_create,
         api_key_for_secret,
@@ -225,7 +236,8 @@ def test_recording_a_use_just_after_the_revoke_cannot_bring_the_key_back(db):
     in_flight = api_key_for_secret(secret)  # a request authenticated before the revoke ...
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=None)
 
-    api_key_revoke(org=org, actor=None, api_key=api_key)
+    with django_capture_on_commit_callbacks(execute=True):
+        api_key_revoke(org=org, actor=None, api_key=api_key)
     # ... records its use after it; pretend its UPDATE ran before the revoke committed.
     ApiKey.objects.filter(pk=api_key.pk).update(revoked_at=None)
     api_key_touch(in_flight)
