@@ -55,6 +55,25 @@ def _codes(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
+def _flat_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """`errors` as documented, field → list of messages: nested errors (a list field's items, a
+    nested object's fields) get dotted names, e.g. "attachments.0"."""
+    if not isinstance(data, dict | list):
+        return {prefix or "non_field_errors": [str(data)]}
+    if isinstance(data, list) and all(not isinstance(item, dict | list) for item in data):
+        return {prefix or "non_field_errors": [str(item) for item in data]}
+    items = data.items() if isinstance(data, dict) else enumerate(data)
+    flat: dict[str, list[str]] = {}
+    for key, value in items:
+        if not value:
+            continue  # a list serializer's valid items are empty dicts
+        for name, messages in _flat_errors(
+            value, f"{prefix}.{key}" if prefix else str(key)
+        ).items():
+            flat.setdefault(name, []).extend(messages)
+    return flat
+
+
 def json_exception_handler(exc, context):
     exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
@@ -67,11 +86,7 @@ def json_exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
-        errors = (
-            response.data
-            if isinstance(response.data, dict)
-            else {"non_field_errors": response.data}
-        )
+        errors = _flat_errors(response.data)
         response.data = {
             "detail": _("Some fields are missing or invalid."),
             "code": "invalid",

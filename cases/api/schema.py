@@ -6,6 +6,8 @@ downwards.
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
@@ -28,6 +30,14 @@ class ValidationErrorSerializer(ErrorSerializer):
     )
 
 
+class RefusedErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per field, when the refusal is about fields.",
+    )
+
+
 def error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
@@ -41,3 +51,24 @@ THROTTLED = error("Too many requests for this API key; retry after `Retry-After`
 MALFORMED = error("The body could not be parsed (e.g. malformed JSON).")
 TOO_LARGE = error("The body, or one attached file, is too large.")
 UNSUPPORTED = error("The Content-Type is not supported; send JSON (or multipart where noted).")
+
+
+class RequiredBodySchema(AutoSchema):
+    """For views whose request body is required even though each of its fields is optional."""
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
+
+
+class CaseUpdateSchema(OpenApiSerializerExtension):
+    """PATCH needs at least one field (CaseUpdateSerializer.validate)."""
+
+    target_class = "cases.api.serializers.CaseUpdateSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["minProperties"] = 1
+        return schema

@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import serializers, status
 
 from cases.api.selectors import category_by_key
 from cases.models import Case
+
+
+class StrictCharField(serializers.CharField):
+    """A string, as the schema says: DRF's CharField would turn 12 or true into "12", "True"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictEmailField(serializers.EmailField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class CategoryRefSerializer(serializers.Serializer):
@@ -73,54 +96,76 @@ class CaseUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
     priority = serializers.ChoiceField(choices=Case.Priority.choices, required=False)
     deadline = serializers.DateField(required=False, allow_null=True)
-    external_reference = serializers.CharField(
+    # Not trimmed before the length check (the schema's maxLength is on the value as sent);
+    # changes_for trims what is stored.
+    external_reference = StrictCharField(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         max_length=Case._meta.get_field("external_reference").max_length,
     )
-    resolution = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    category = serializers.SlugField(
+    resolution = StrictCharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=20_000
+    )
+    category = StrictSlugField(
         required=False,
         allow_null=True,
         max_length=40,
         help_text="The case type's key (see `category.key`); null removes the category.",
     )
 
-    def validate_category(self, value: str | None):
-        if value is None:
-            return None
-        category = category_by_key(self.context["case"].organization, value)
-        if category is None:
-            raise serializers.ValidationError(_("No active case type has this key."))
-        return category
-
     def validate(self, attrs):
         if not attrs:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Send at least one field to change.")]}
             )
-        case: Case = self.context["case"]
-        status = attrs.get("status", case.status)
-        resolution = attrs.get("resolution", case.resolution)
+        return attrs
+
+    def changes_for(self, case: Case) -> dict:
+        """The validated changes, checked against the case and the organization's case types:
+        a well-formed request that they refuse gets 422 (the schema cannot know them)."""
+        changes = dict(self.validated_data)
+        for name in ("external_reference", "resolution"):
+            if name in changes:
+                changes[name] = changes[name].strip()
+        key = changes.get("category")
+        if key is not None:
+            changes["category"] = category_by_key(case.organization, key)
+            if changes["category"] is None:
+                raise Unprocessable({"category": [_("No active case type has this key.")]})
+        status = changes.get("status", case.status)
+        resolution = changes.get("resolution", case.resolution)
         if status == Case.Status.CLOSED and not (resolution or "").strip():
-            raise serializers.ValidationError(
+            raise Unprocessable(
                 {"resolution": [_("Describe how the case was solved before closing it.")]}
             )
-        return attrs
+        return changes
+
+
+class Unprocessable(serializers.ValidationError):
+    """Valid input the current state refuses: 422 with `errors`, like a 400."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
 
 
 class CaseFilterSerializer(serializers.Serializer):
     """Query parameters of GET /api/v1/cases/. Lists are comma-separated: ?status=new,waiting"""
 
+    # Not trimmed: the schema lists the exact values (see cases.api.views.LIST_PARAMETERS).
     status = serializers.CharField(
         required=False,
+        trim_whitespace=False,
         help_text="Comma-separated statuses (new, in_progress, waiting, resolved, closed) or open.",
     )
     priority = serializers.CharField(
-        required=False, help_text="Comma-separated priorities (low, normal, high, critical)."
+        required=False,
+        trim_whitespace=False,
+        help_text="Comma-separated priorities (low, normal, high, critical).",
     )
     category = serializers.SlugField(required=False, help_text="A case type's key.")
-    external_reference = serializers.CharField(required=False, max_length=100)
+    external_reference = serializers.CharField(
+        required=False, max_length=100, trim_whitespace=False
+    )
     customer_email = serializers.EmailField(required=False)
     created_since = serializers.DateTimeField(
         required=False, help_text="ISO 8601 date or date-time; cases created at or after it."
@@ -130,16 +175,19 @@ class CaseFilterSerializer(serializers.Serializer):
     )
 
     def _choices(self, value: str, allowed: set[str]) -> list[str]:
-        items = [item.strip() for item in value.split(",") if item.strip()]
-        unknown = [item for item in items if item not in allowed]
+        # Exactly as documented: values separated by commas, no blanks or empty items.
+        items = value.split(",")
+        unknown = [repr(item) for item in items if item not in allowed]
         if unknown:
             raise serializers.ValidationError(
                 _("Unknown value: %(values)s.") % {"values": ", ".join(unknown)}
             )
         return items
 
+    STATUS_VALUES = (*Case.Status.values, "open")
+
     def validate_status(self, value: str) -> list[str]:
-        return self._choices(value, set(Case.Status.values) | {"open"})
+        return self._choices(value, set(self.STATUS_VALUES))
 
     def validate_priority(self, value: str) -> list[str]:
         return self._choices(value, set(Case.Priority.values))

@@ -6,20 +6,46 @@ Authentication, the per-key rate limit and the API-key requirement come from DRF
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import schema
+from cases.api import schema as api_docs
 from cases.api.selectors import case_for_api, case_list_for_api
 from cases.api.serializers import CaseFilterSerializer, CaseSerializer, CaseUpdateSerializer
 from cases.models import Case
 from cases.services.cases import case_change
 
 TAG = "Cases"
+
+
+def _comma_list(name: str, values, description: str) -> OpenApiParameter:
+    """A query parameter holding one or more of `values`, comma-separated (?status=new,waiting)."""
+    return OpenApiParameter(
+        name,
+        type={"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(values)}},
+        location=OpenApiParameter.QUERY,
+        required=False,
+        style="form",
+        explode=False,
+        description=description,
+    )
+
+
+# Declared after the filter serializer, so these replace its plain-string status and priority.
+LIST_PARAMETERS = [
+    CaseFilterSerializer,
+    _comma_list(
+        "status",
+        CaseFilterSerializer.STATUS_VALUES,
+        "Statuses, comma-separated; `open` means new, in progress or waiting.",
+    ),
+    _comma_list("priority", Case.Priority.values, "Priorities, comma-separated."),
+]
 
 
 class CaseCursorPagination(CursorPagination):
@@ -29,6 +55,34 @@ class CaseCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """As documented (1 to 200): anything else is a 400, not silently the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or not (
+            1 <= int(raw) <= self.max_page_size
+        ):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+        return parameters
 
 
 class CaseListView(generics.ListAPIView):
@@ -43,13 +97,13 @@ class CaseListView(generics.ListAPIView):
             " Follow `next` for the following page; the cursor stays valid while cases are"
             " added. Poll changes with `updated_since`."
         ),
-        parameters=[CaseFilterSerializer],
+        parameters=LIST_PARAMETERS,
         responses={
             200: CaseSerializer(many=True),
-            400: schema.INVALID,
-            401: schema.UNAUTHENTICATED,
-            404: schema.error("The `cursor` is not valid."),
-            429: schema.THROTTLED,
+            400: api_docs.INVALID,
+            401: api_docs.UNAUTHENTICATED,
+            404: api_docs.error("The `cursor` is not valid."),
+            429: api_docs.THROTTLED,
         },
     )
     def get(self, request, *args, **kwargs):
@@ -58,13 +112,16 @@ class CaseListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no API key
             return Case.objects.none()
-        filters = CaseFilterSerializer(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF treats an empty form value of an optional field
+        # as absent, but `?status=` is not a status and must be refused as the schema says.
+        filters = CaseFilterSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
         return case_list_for_api(self.request.auth.organization, filters.validated_data)
 
 
 class CaseDetailView(APIView):
     http_method_names = ["get", "patch", "head", "options"]
+    schema = api_docs.RequiredBodySchema()
 
     def _case(self, request, number: int) -> Case:
         case = case_for_api(request.auth.organization, number)
@@ -77,9 +134,9 @@ class CaseDetailView(APIView):
         summary="Read a case",
         responses={
             200: CaseSerializer,
-            401: schema.UNAUTHENTICATED,
-            404: schema.NOT_FOUND,
-            429: schema.THROTTLED,
+            401: api_docs.UNAUTHENTICATED,
+            404: api_docs.NOT_FOUND,
+            429: api_docs.THROTTLED,
         },
     )
     def get(self, request, number: int):
@@ -95,23 +152,30 @@ class CaseDetailView(APIView):
         request=CaseUpdateSerializer,
         responses={
             200: CaseSerializer,
-            400: schema.INVALID,
-            401: schema.UNAUTHENTICATED,
-            404: schema.NOT_FOUND,
-            413: schema.TOO_LARGE,
-            415: schema.UNSUPPORTED,
-            429: schema.THROTTLED,
+            400: api_docs.INVALID,
+            401: api_docs.UNAUTHENTICATED,
+            404: api_docs.NOT_FOUND,
+            413: api_docs.TOO_LARGE,
+            415: api_docs.UNSUPPORTED,
+            422: OpenApiResponse(
+                api_docs.ValidationErrorSerializer,
+                description=(
+                    "Well-formed, but refused as things stand: an unknown case type key, or"
+                    " closing a case that has no resolution; `errors` says which."
+                ),
+            ),
+            429: api_docs.THROTTLED,
         },
     )
     def patch(self, request, number: int):
         case = self._case(request, number)
-        serializer = CaseUpdateSerializer(data=request.data, context={"case": case})
+        serializer = CaseUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case_change(
             org=request.auth.organization,
             actor=None,
             case=case,
             event_data={"api_key": request.auth.prefix},
-            **serializer.validated_data,
+            **serializer.changes_for(case),
         )
         return Response(CaseSerializer(case).data)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -26,6 +27,9 @@ from organizations.models import Organization
 IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
 HEADER = "Idempotency-Key"
 _MAX_LENGTH = ApiIdempotencyKey._meta.get_field("key").max_length
+# Visible ASCII, no spaces; checked as received (nothing trimmed), exactly as documented.
+KEY_SCHEMA = {"type": "string", "minLength": 1, "maxLength": _MAX_LENGTH, "pattern": "^[!-~]+$"}
+_KEY_RE = re.compile(rf"[!-~]{{1,{_MAX_LENGTH}}}")
 
 
 class IdempotencyKeyReused(exceptions.APIException):
@@ -42,8 +46,7 @@ def idempotency_key_from(request) -> str | None:
     raw = request.headers.get(HEADER)
     if raw is None:
         return None
-    key = raw.strip()
-    if not key or len(key) > _MAX_LENGTH or not key.isascii() or not key.isprintable():
+    if not _KEY_RE.fullmatch(raw):
         raise serializers.ValidationError(
             {
                 HEADER: [
@@ -52,7 +55,7 @@ def idempotency_key_from(request) -> str | None:
                 ]
             }
         )
-    return key
+    return raw
 
 
 def body_fields(request, names: Iterable[str]):

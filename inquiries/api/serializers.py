@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api.serializers import StrictCharField, StrictEmailField
 from inquiries.services.files import MAX_FILES
 
 # Public field name → inquiry_receive's parameter name.
@@ -23,17 +24,37 @@ RECEIVE_ARGUMENTS = {
 PUBLIC_NAMES = {internal: public for public, internal in RECEIVE_ARGUMENTS.items()}
 
 
+# The characters str.strip() removes, as a regular expression class usable both in Python and in
+# the OpenAPI schema: a field "has text" when it holds any other character.
+WHITESPACE = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+HAS_TEXT = f"[^{WHITESPACE}]"
+
+
+def _has_text(value: str | None) -> bool:
+    return bool(value and value.strip())
+
+
 def _text(max_length: int | None, help_text: str):
-    return serializers.CharField(
-        required=False, allow_blank=True, max_length=max_length, help_text=help_text
+    # Not trimmed here: lengths are checked on the value as sent, as the schema's maxLength says.
+    # inquiry_receive trims what it stores.
+    return StrictCharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=max_length,
+        help_text=help_text,
     )
 
 
 class InquiryCreateSerializer(serializers.Serializer):
     name = _text(200, "The sender's name.")
-    email = serializers.EmailField(
+    email = StrictEmailField(
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         max_length=254,
         help_text="The sender's e-mail address. Give an e-mail address or a phone number.",
     )
@@ -57,9 +78,9 @@ class InquiryCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         errors = {}
-        if not attrs.get("message") and not attrs.get("subject"):
+        if not _has_text(attrs.get("message")) and not _has_text(attrs.get("subject")):
             errors["message"] = [_("Write what the inquiry is about (a message or a subject).")]
-        if not attrs.get("email") and not attrs.get("phone"):
+        if not attrs.get("email") and not _has_text(attrs.get("phone")):
             reach = _("Give an e-mail address or a phone number so the sender can be reached.")
             errors["email"] = [reach]
             errors["phone"] = [reach]
@@ -70,6 +91,13 @@ class InquiryCreateSerializer(serializers.Serializer):
     def receive_arguments(self) -> dict:
         data = self.validated_data
         return {internal: data.get(public, "") for public, internal in RECEIVE_ARGUMENTS.items()}
+
+
+class InquiryCreateJsonSerializer(InquiryCreateSerializer):
+    """The JSON body: the same fields without files (JSON cannot carry them; multipart can). An
+    `attachments` member is an unknown field there, ignored like any other."""
+
+    attachments = None
 
 
 class InquiryCreatedSerializer(serializers.Serializer):

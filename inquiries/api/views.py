@@ -11,17 +11,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import schema as errors
+from cases.api.serializers import Unprocessable
 from cases.services.attachments import files_removed_on_error
 from inquiries.api import schema  # noqa: F401  (registers the Api-Key scheme)
 from inquiries.api.idempotency import (
     HEADER,
+    KEY_SCHEMA,
     body_fields,
     idempotency_answer,
     idempotency_claim,
@@ -33,6 +35,7 @@ from inquiries.api.serializers import (
     PUBLIC_NAMES,
     RECEIVE_ARGUMENTS,
     InquiryCreatedSerializer,
+    InquiryCreateJsonSerializer,
     InquiryCreateSerializer,
 )
 from inquiries.models import ApiIdempotencyKey, Channel, Inquiry
@@ -71,6 +74,7 @@ def _replay(stored: ApiIdempotencyKey) -> Response:
 
 class InquiryCreateView(APIView):
     http_method_names = ["post", "options"]
+    schema = errors.RequiredBodySchema()
 
     @extend_schema(
         tags=["Inquiries"],
@@ -89,12 +93,16 @@ class InquiryCreateView(APIView):
             OpenApiParameter(
                 HEADER,
                 location=OpenApiParameter.HEADER,
+                type=KEY_SCHEMA,
                 required=False,
-                description="Any unique string up to 255 characters, e.g. a UUID.",
+                description=(
+                    "Any unique string of 1 to 255 visible ASCII characters (no spaces), e.g. a"
+                    " UUID."
+                ),
             )
         ],
         request={
-            "application/json": InquiryCreateSerializer,
+            "application/json": InquiryCreateJsonSerializer,
             "multipart/form-data": InquiryCreateSerializer,
         },
         responses={
@@ -106,7 +114,14 @@ class InquiryCreateView(APIView):
             401: errors.UNAUTHENTICATED,
             413: errors.TOO_LARGE,
             415: errors.UNSUPPORTED,
-            422: errors.error("The Idempotency-Key was used before for a different body."),
+            422: OpenApiResponse(
+                errors.RefusedErrorSerializer,
+                description=(
+                    "Well-formed, but refused: an attached file's type or content is not"
+                    " accepted (`errors` per field), or the Idempotency-Key was used before for"
+                    " a different body."
+                ),
+            ),
             429: errors.THROTTLED,
         },
         examples=[
@@ -122,7 +137,11 @@ class InquiryCreateView(APIView):
     def post(self, request):
         org = request.auth.organization
         key = idempotency_key_from(request)
-        serializer = InquiryCreateSerializer(data=request.data)  # parses: 400/413/415 here
+        data = request.data  # parses: 400/413/415 here
+        multipart = hasattr(data, "getlist")
+        serializer = (InquiryCreateSerializer if multipart else InquiryCreateJsonSerializer)(
+            data=data
+        )
         # Validated first: the fingerprint then hashes known fields that are plain values.
         serializer.is_valid(raise_exception=True)
         fingerprint = ""
@@ -162,9 +181,11 @@ class InquiryCreateView(APIView):
                 **serializer.receive_arguments(),
             )
         except DjangoValidationError as exc:
+            # The request matched the schema; what intake refuses (a file's type or content) is
+            # a 422, with `errors` as for a 400.
             if not hasattr(exc, "error_dict"):
-                raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
-            raise serializers.ValidationError(
+                raise Unprocessable({"non_field_errors": exc.messages}) from exc
+            raise Unprocessable(
                 {
                     PUBLIC_NAMES.get(field, field): messages
                     for field, messages in exc.message_dict.items()

@@ -173,6 +173,26 @@ def test_bad_filters_give_400_per_field(tenant, secret):
     assert set(response.json()["errors"]) == {"status", "updated_since"}
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": ""},  # an empty value is not "no filter": the schema says minItems 1
+        {"status": "new,"},
+        {"status": " new"},
+        {"priority": ""},
+        {"category": ""},
+        {"customer_email": ""},
+        {"page_size": "0"},
+        {"page_size": "201"},
+        {"page_size": "ten"},
+    ],
+)
+def test_filters_outside_the_schema_give_400(tenant, secret, params):
+    response = get(secret, **params)
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == set(params)
+
+
 def test_cursor_pagination_walks_every_case_once_newest_first(tenant, secret):
     cases = [make_case(tenant.org, title=f"Case {i}") for i in range(5)]
     start = timezone.now() - datetime.timedelta(hours=1)
@@ -245,10 +265,17 @@ def test_patch_errors_give_400_per_field_and_change_nothing(tenant, secret, cate
     response = patch(secret, case.number, {"status": "closed", "priority": "urgent"})
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"priority"}
+    # Valid by the schema, refused by the case's state or the organization's case types: 422.
     response = patch(secret, case.number, {"status": "closed"})
+    assert response.status_code == 422
     assert set(response.json()["errors"]) == {"resolution"}
     response = patch(secret, case.number, {"category": "no_such_key"})
+    assert response.status_code == 422
     assert set(response.json()["errors"]) == {"category"}
+    response = patch(secret, case.number, {"external_reference": 12})
+    assert response.status_code == 400  # a string, not a number made into one
+    response = patch(secret, case.number, {"external_reference": " " + "x" * 100})
+    assert response.status_code == 400  # the length as sent, not after trimming
     assert patch(secret, case.number, {}).status_code == 400
     case.refresh_from_db()
     assert case.status == Case.Status.NEW
@@ -260,7 +287,7 @@ def test_category_key_of_another_organization_is_unknown(tenant, other_tenant, s
     Category.objects.filter(organization=tenant.org, key="service").update(key="svc")
     case = make_case(tenant.org)
     response = patch(secret, case.number, {"category": "service"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     case.refresh_from_db()
     assert case.category is None
 

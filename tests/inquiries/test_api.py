@@ -191,7 +191,7 @@ def test_invalid_email_and_too_long_fields_give_400_per_field(tenant, secret):
     assert "200" in errors["subject"][0]
 
 
-def test_bad_attachment_gives_400_on_attachments(tenant, secret):
+def test_bad_attachment_gives_422_on_attachments(tenant, secret):
     response = Client().post(
         URL,
         {
@@ -200,7 +200,8 @@ def test_bad_attachment_gives_400_on_attachments(tenant, secret):
         },
         headers={"Authorization": f"Api-Key {secret}"},
     )
-    assert response.status_code == 400
+    # Well-formed (the schema says "a file"), refused for its content: 422 with `errors`.
+    assert response.status_code == 422
     assert "photo.png" in response.json()["errors"]["attachments"][0]
     assert not Inquiry.objects.exists()
 
@@ -333,3 +334,51 @@ def test_key_lookup_and_rate_limit_count_share_one_redis_round_trip(tenant, secr
     assert post(secret).status_code == 201
     assert post(secret).status_code == 201
     assert len(shared) == 2 and shared[0].startswith("throttle:api_key:")
+
+
+# --- As the OpenAPI schema says (found by tests/test_api_schemathesis.py) ---------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**BODY, "subject": 12},  # a number is not a string
+        {**BODY, "name": " " + "x" * 200},  # maxLength counts what was sent, before trimming
+        {**BODY, "name": "\x1f" + "x" * 200},  # control characters str.strip() removes too
+    ],
+)
+def test_bodies_outside_the_schema_give_400(tenant, secret, body):
+    response = post(secret, body)
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert not Inquiry.objects.exists()
+
+
+def test_whitespace_only_message_and_subject_count_as_none(tenant, secret):
+    response = post(secret, {**BODY, "subject": "\x1c ", "message": "\u3000"})
+    assert response.status_code == 400
+    assert "message" in response.json()["errors"]
+
+
+def test_json_attachments_member_is_ignored_like_any_unknown_field(tenant, secret):
+    response = post(secret, {**BODY, "attachments": ["not a file"]})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("key", [" padded ", "with space", "", "x" * 256, "tab\there"])
+def test_idempotency_key_outside_the_documented_pattern_gives_400(tenant, secret, key):
+    response = post(secret, **{"Idempotency-Key": key})
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["errors"]
+
+
+def test_nested_errors_are_flat_lists_of_messages_as_documented(tenant, secret):
+    response = Client().post(
+        URL,
+        {**BODY, "attachments": "text, not a file"},
+        headers={"Authorization": f"Api-Key {secret}"},
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert all(isinstance(m, str) for messages in errors.values() for m in messages), errors
+    assert "attachments.0" in errors
