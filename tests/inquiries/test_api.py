@@ -336,7 +336,7 @@ def test_key_lookup_and_rate_limit_count_share_one_redis_round_trip(tenant, secr
     assert len(shared) == 2 and shared[0].startswith("throttle:api_key:")
 
 
-# --- As the OpenAPI schema says (found by tests/test_api_schemathesis.py) ---------------------
+# --- As the OpenAPI schema says ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
