@@ -63,26 +63,13 @@ def parse_args() -> argparse.Namespace:
 
 
 def ensure_database(url: str) -> None:
+    """PostgreSQL only (the figure means nothing on SQLite); bench/run.py creates it."""
     import dj_database_url
-    import psycopg
+    from run import ensure_database as create_if_missing
 
-    config = dj_database_url.parse(url)
-    if not config["ENGINE"].endswith("postgresql"):
+    if not dj_database_url.parse(url)["ENGINE"].endswith("postgresql"):
         raise SystemExit("PostgreSQL only: the figure means nothing on SQLite.")
-    admin = psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        found = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not found:
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    create_if_missing(url)
 
 
 def corpus(folder: Path, count: int) -> list[bytes]:
