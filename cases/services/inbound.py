@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseEvent
@@ -20,6 +19,7 @@ from cases.services.attachments import (
 from cases.services.cases import case_change, case_url
 from cases.services.events import event_build
 from notifications.models import Notification
+from notifications.staff import notify_staff
 from organizations.models import Organization, User
 
 
@@ -100,19 +100,17 @@ def case_message_receive(
 
 
 def _notify_assignee(org: Organization, case: Case, actor: User | None, sender: str) -> None:
-    if case.assignee_id is None or (actor is not None and case.assignee_id == actor.pk):
+    """The bell of the case's assignee (in their language), unless they linked it themselves."""
+    if case.assignee_id is None:
         return
-    with translation.override(case.assignee.language or org.default_language):
-        text = _("New message from %(sender)s on case #%(number)s: %(title)s") % {
-            "sender": sender,
-            "number": case.number,
-            "title": case.title,
-        }
-    Notification.objects.create(
-        organization=org,
-        recipient_id=case.assignee_id,
+    notify_staff(
+        org=org,
         actor=actor,
+        recipients=[case.assignee],
         kind=Notification.Kind.OTHER,
-        text=text[:300],
+        text=lambda: (
+            _("New message from %(sender)s on case #%(number)s: %(title)s")
+            % {"sender": sender, "number": case.number, "title": case.title}
+        ),
         url=case_url(case),
     )
