@@ -72,8 +72,10 @@ INSTALLED_APPS = [
     "properties",
     "notifications",
     "cases",
+    "printing",
     "inquiries",
     "portal",
+    "privacy",
 ]
 
 MIDDLEWARE = [

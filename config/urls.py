@@ -43,6 +43,8 @@ org_patterns = [
     path("inquiries/", include("inquiries.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/messages/", include("notifications.urls_templates")),
+    path("settings/privacy/", include("privacy.urls")),
+    path("print/", include("printing.urls")),
     path("", include("organizations.urls")),
 ]
 
@@ -56,6 +58,7 @@ urlpatterns = [
     path("hooks/", include("notifications.webhooks")),  # delivery reports (not per org)
     path("form/<slug:org_slug>/", webform.webform, name="inquiry_webform"),
     path("form/<slug:org_slug>/thanks/", webform.webform_thanks, name="inquiry_webform_thanks"),
+    path("portal/<slug:org_slug>/", include("portal.urls")),
     path("form/<slug:org_slug>/logo", organization_logo, name="organization_logo"),
     path("<slug:org_slug>/", include(org_patterns)),
 ]

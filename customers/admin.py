@@ -16,7 +16,6 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ["organization", "customer_type", "kind"]
     search_fields = ["name", "email", "phone", "address", "org_number"]
     list_select_related = ["organization"]
-    raw_id_fields = ["user"]
     inlines = [ContactRoleInline]
 
 

@@ -37,14 +37,8 @@ class Customer(models.Model):
     org_number = models.CharField(_("organization number"), max_length=32, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="customer_profiles",
-        verbose_name=_("portal account"),
-    )
+    # Set when the person was erased (GDPR): personal fields are scrubbed, the cases stay.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -45,6 +45,16 @@ class Inquiry(models.Model):
         related_name="inquiries",
         verbose_name=_("property"),
     )
+    # Known at once when a signed-in resident files it in the portal; otherwise found (or made)
+    # by the intake rule's customer handling at conversion.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("customer"),
+    )
     # The property as the sender gave it, kept when it could not be matched to a Property.
     property_text = models.CharField(_("property as given"), max_length=300, blank=True)
     location = models.CharField(_("location in the building"), max_length=200, blank=True)
@@ -201,6 +211,10 @@ class IntakeRule(models.Model):
     )
     visible_to_customer_default = models.BooleanField(
         _("show the case to the customer in the portal by default"), default=True
+    )
+    # Portal rule only: whether visitors may create their own portal account.
+    allow_self_registration = models.BooleanField(
+        _("residents may register themselves in the portal"), default=False
     )
     create_case_immediately = models.BooleanField(
         _("create cases at once (otherwise inquiries wait in the tray)"), default=False

@@ -1,0 +1,3 @@
+"""URLs of the printing app (filled in by its issue)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the privacy app (filled in by its issue)."""
+
+urlpatterns: list = []
