@@ -1,3 +1,5 @@
-"""URLs of the portal app (filled in by its issue)."""
+"""The residents' portal under /portal/<org-slug>/."""
+
+app_name = "portal"
 
 urlpatterns: list = []
