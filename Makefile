@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# axe-core, injected by the browser tests' accessibility checks (tests/browser/axe.py).
+AXE_VERSION := 4.11.0
+AXE := var/node/node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -23,6 +26,9 @@ install: $(STAMP)
 	$(BIN)/python scripts/compile_messages.py $<
 
 messages: $(MO_FILES)
+
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix var/node axe-core@$(AXE_VERSION)
 
 makemessages: install
 	$(BIN)/python manage.py makemessages --no-obsolete --no-location -l nb -l sv -l da -l en \
@@ -45,7 +51,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 # Migrations are checked in test mode: it needs no SECRET_KEY when DATABASE_URL is set.
-test: install messages
+test: install messages $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	SAKSFLYT_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
