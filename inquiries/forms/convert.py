@@ -120,7 +120,9 @@ class InquiryConvertForm(forms.Form):
         """What the intake rule and the inquiry say, for the caseworker to change."""
         inquiry, rule = self.inquiry, self.rule
         match = rule.customer_handling == IntakeRule.CustomerHandling.MATCH_EMAIL
-        customer = customer_candidates(self.org, inquiry).first() if match else None
+        customer = inquiry.customer
+        if customer is None and match:
+            customer = customer_candidates(self.org, inquiry).first()
         category = (
             category_from_hint(inquiry.category_hint, categories_by_hint(self.org)) or rule.category
         )

@@ -139,12 +139,25 @@ def _locked_new(org: Organization, ids: Iterable[int]) -> list[Inquiry]:
     return list(
         Inquiry.objects.select_for_update(of=("self",))
         .filter(organization=org, pk__in=ids, status=Inquiry.Status.NEW)
-        .select_related("property")
+        .select_related("property", "customer")
         .prefetch_related(
             Prefetch("attachments", queryset=InquiryAttachment.objects.order_by("pk"))
         )
         .order_by("created_at", "pk")
     )
+
+
+def _customers_for(
+    org: Organization, pairs: Sequence[tuple[Inquiry, IntakeRule]]
+) -> list[Customer | None]:
+    """The inquiry's own customer when it came with one (a resident signed in to the portal),
+    else whom the rule finds or makes (`customers_resolve`, matching by e-mail)."""
+    unknown = [index for index, (inquiry, _rule) in enumerate(pairs) if inquiry.customer is None]
+    found = customers_resolve(org, [pairs[index] for index in unknown])
+    customers: list[Customer | None] = [inquiry.customer for inquiry, _rule in pairs]
+    for index, customer in zip(unknown, found, strict=True):
+        customers[index] = customer
+    return customers
 
 
 def _mark_converted(
@@ -209,7 +222,7 @@ def inquiries_convert_by_rules(
 
     bulk_category = category_for_bulk(org) if bulk else None
     hints = categories_by_hint(org) if bulk_category is None else {}
-    customers = customers_resolve(org, pairs)
+    customers = _customers_for(org, pairs)
     items = [
         case_data_from_rule(
             inquiry,
@@ -266,6 +279,8 @@ def inquiry_convert(
         raise ValidationError(_("This inquiry has already been handled."))
     inquiry = locked[0]
     customer = case_data.customer
+    if customer is None and new_customer is None:
+        customer = inquiry.customer
     if customer is None and new_customer is not None and new_customer.name.strip():
         customer = customer_create(
             org=org,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.services.attachments import files_removed_on_error
+from customers.models import Customer
 from customers.services import normalize_email
 from inquiries.models import Channel, Inquiry, InquiryAttachment
 from inquiries.services.convert import inquiries_convert_by_rules
@@ -24,6 +25,7 @@ from inquiries.services.files import attachments_check, generated_name
 from inquiries.services.matching import property_resolve
 from inquiries.services.rules import channel_group_for, creates_case_at_once, intake_rule_for
 from organizations.models import Organization, User
+from organizations.scoping import check_same_org
 from properties.models import Property
 
 __all__ = ["inquiries_receive_many", "inquiry_receive", "inquiry_register", "intake_rule_for"]
@@ -70,6 +72,7 @@ def _create(
     raw_payload: Any,
     registered_by: User | None,
     written: list[str],
+    customer: Customer | None = None,
 ) -> Inquiry:
     """Store the inquiry and its files; each stored file's name is appended to `written`."""
     if channel not in Channel.values:
@@ -78,6 +81,7 @@ def _create(
     checked = attachments_check(attachments)
     if property is not None and property.organization_id != org.pk:
         raise ValidationError({"property": _("That belongs to another organization.")})
+    check_same_org(org, customer)
     if property is not None:
         property_id = property.pk
     else:
@@ -95,6 +99,7 @@ def _create(
         message=values["message"],
         property_id=property_id,
         property_text="" if property_id is not None else given[:300],
+        customer=customer,
         location=values["location"],
         category_hint=values["category"],
         external_reference=values["external_reference"],
@@ -155,8 +160,14 @@ def inquiry_receive(
     attachments: Iterable = (),
     raw_payload: Any = None,
     actor: User | None = None,
+    customer: Customer | None = None,
+    property: Property | None = None,
 ) -> Inquiry:
     """Record an inquiry from `channel` and apply the channel's intake rule.
+
+    `customer` and `property` are known objects (a signed-in resident and the home they chose
+    in the portal); both must belong to `org`. Without `property`, the property is looked up
+    from `property_number` / `address`.
 
     `attachments` are Django uploads / File objects or (file name, bytes) pairs; each is checked
     by content (images, PDF, office documents, plain text) and size. Bad input raises
@@ -188,11 +199,12 @@ def inquiry_receive(
                 "category": category,
                 "external_reference": external_reference,
             },
-            property=None,
+            property=property,
             attachments=attachments,
             raw_payload=raw_payload,
             registered_by=actor if channel == Channel.PHONE else None,
             written=written,
+            customer=customer,
         )
         return _apply_rule(org, inquiry, actor, at_once)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Case, Q, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,14 +159,19 @@ def customers_by_email(org: Organization, emails: Iterable[str]) -> dict[str, Cu
 
 
 def customer_candidates(org: Organization, inquiry: Inquiry):
-    """Customers the inquiry's sender could be (same e-mail), for the conversion form."""
+    """Customers the inquiry's sender could be (same e-mail), for the conversion form; the
+    inquiry's own customer (a resident signed in to the portal) first."""
     email = normalize_email(inquiry.sender_email)
-    if not email:
+    if not email and inquiry.customer_id is None:
         return Customer.objects.none()
+    wanted = Q(pk=inquiry.customer_id) if inquiry.customer_id else Q(pk__in=[])
+    if email:
+        wanted |= Q(email_lower=email)
+    own_first = Case(When(pk=inquiry.customer_id or 0, then=0), default=1)
     return (
         Customer.objects.annotate(email_lower=Lower("email"))
-        .filter(organization=org, email_lower=email)
-        .order_by("pk")
+        .filter(wanted, organization=org)
+        .order_by(own_first, "pk")
     )
 
 
