@@ -28,7 +28,7 @@ LANGUAGE_SESSION_KEY = "portal_language"
 
 def portal_org_or_404(org_slug: str) -> Organization:
     try:
-        return Organization.objects.get(slug=org_slug, is_active=True)
+        return Organization.objects.get(slug=org_slug)
     except Organization.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -72,6 +72,9 @@ def activate_portal(request: HttpRequest, org: Organization, account: ResidentAc
     one picked on the portal in this session, else the organization's default."""
     request.org = org
     request.resident = account
+    # Staff context processors read request.membership when a staff user is also signed in in
+    # this browser: on the portal that user is nobody.
+    request.membership = None
     timezone.activate(zoneinfo.ZoneInfo(org.time_zone))
     language = (
         (account.language if account else "")
@@ -102,7 +105,12 @@ def portal_view(*, signed_in: bool = True) -> Callable:
             activate_portal(request, org, account)
             if signed_in and account is None:
                 return redirect(login_url(org, request.get_full_path()))
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if account is not None:
+                # A resident's pages stay in no browser or proxy cache (nor the Back button).
+                response["Cache-Control"] = "no-store, private"
+                response.headers.pop("Expires", None)
+            return response
 
         wrapped.portal_signed_in = signed_in  # type: ignore[attr-defined]
         return wrapped

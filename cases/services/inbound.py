@@ -51,6 +51,7 @@ def case_message_receive(
     files: Sequence[tuple[str, bytes]] = (),
     actor: User | None = None,
     message_id: str = "",
+    channel: str = "email",
 ) -> CaseEvent:
     """Put a message from outside on the case's timeline (event MESSAGE_IN), store its files as
     case attachments, reopen the case if it was resolved or closed, and tell the assignee.
@@ -58,6 +59,7 @@ def case_message_receive(
     `html` must already be sanitised (inquiries.email.html). `actor` is the caseworker who
     linked the message by hand, None when it threaded by itself. `message_id`: the received
     e-mail's own Message-ID, which a reply from the case then answers (In-Reply-To).
+    `channel`: "email", or "portal" for a resident's message written in the portal.
     """
     if case.organization_id != org.pk:
         raise ValidationError(_("That belongs to another organization."))
@@ -77,7 +79,7 @@ def case_message_receive(
             kind=CaseEvent.Kind.MESSAGE_IN,
             inbound_email_id=inbound_email_id,
             data={
-                "channel": "email",
+                "channel": channel,
                 "message_id": message_id if message_id.startswith("<") else "",
                 "from": sender,
                 "from_name": sender_name,
