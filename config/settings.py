@@ -269,7 +269,7 @@ EMAIL_MESSAGE_ID_DOMAIN = env.str(
     "EMAIL_MESSAGE_ID_DOMAIN",
     (DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip() or "saksflyt.localhost"),
 )
-# The outbox (notifications/outbox.py): attempts before a message shows as failed, the first
+# The outbox (notifications/outbox/): attempts before a message shows as failed, the first
 # retry's delay (doubling, with jitter), how long a worker holds a row it is sending, and how
 # long a queued row may wait for its task before the sweeper re-enqueues it.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", 6, minimum=1)

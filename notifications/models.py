@@ -64,7 +64,7 @@ class Notification(models.Model):
 
 class OutboundMessage(models.Model):
     """One e-mail or SMS to send: the outbox row is written in the transaction that caused it,
-    then a worker sends it (see notifications/outbox.py). It knows recipients and bodies, not
+    then a worker sends it (see notifications/outbox/). It knows recipients and bodies, not
     cases: callers keep the row's id (CaseEvent.outbound_message_id)."""
 
     class Channel(models.TextChoices):

@@ -391,14 +391,14 @@ class RefusesSecond:
 
 
 def test_a_batch_over_its_time_budget_hands_the_rest_on(tenant, monkeypatch):
-    from notifications import outbox
     from notifications.models import OutboundMessage
+    from notifications.outbox import delivery
 
     rows = _queued(tenant.org, 5)
     handed = []
-    monkeypatch.setattr(outbox, "TASK_BUDGET_SECONDS", 0.0)
-    monkeypatch.setattr(outbox, "enqueue", handed.extend)
-    outcomes = outbox.message_deliver_many([row.pk for row in rows])
+    monkeypatch.setattr(delivery, "TASK_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(delivery, "enqueue", handed.extend)
+    outcomes = delivery.message_deliver_many([row.pk for row in rows])
     assert outcomes == {"sent": 1, "handed on": 4}
     assert handed == [row.pk for row in rows[1:]]
     assert OutboundMessage.objects.get(pk=rows[0].pk).status == "sent"
@@ -446,7 +446,7 @@ def test_a_claim_records_the_previous_send_in_the_same_statement(tenant):
     from django.utils import timezone
 
     from notifications.models import OutboundMessage
-    from notifications.outbox import Sent, _claim
+    from notifications.outbox.delivery import Sent, _claim
 
     first, second, third = _queued(tenant.org, 3)
     assert _claim(first.pk) is not None
