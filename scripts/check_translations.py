@@ -27,8 +27,10 @@ SOURCE_DIRS = (
     "properties",
     "notifications",
     "cases",
+    "printing",
     "inquiries",
     "portal",
+    "privacy",
     "templates",
     "static",
 )
