@@ -44,6 +44,7 @@ org_patterns = [
     path("notifications/", include("notifications.urls")),
     path("settings/messages/", include("notifications.urls_templates")),
     path("settings/privacy/", include("privacy.urls")),
+    path("settings/inquiry-forms/", include("portal.urls_settings")),
     path("print/", include("printing.urls")),
     path("", include("organizations.urls")),
 ]

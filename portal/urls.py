@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.views import pages, signin
+from portal.views import inquiry, pages, signin
 
 app_name = "portal"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("cases/<int:number>/files/<int:attachment_id>/", pages.case_file, name="case_file"),
     path("profile/", pages.profile, name="profile"),
     path("profile/password/", pages.profile_password, name="profile_password"),
+    path("inquiries/new/", inquiry.inquiry_new, name="inquiry_new"),
+    path(
+        "inquiries/new/files/<str:token>/",
+        inquiry.inquiry_upload_preview,
+        name="inquiry_upload_preview",
+    ),
 ]

@@ -7,6 +7,7 @@ only what is missing; a file that failed (too large, wrong type) is named in the
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -129,6 +130,7 @@ def inquiry_new(request):
         "kept": kept,
         "several_forms": len(forms) > 1,
         "action": _form_url(org, inquiry_form),
+        "max_bytes": settings.ATTACHMENT_MAX_BYTES,
     }
     return portal_render(request, "portal/inquiry/form.html", context)
 
