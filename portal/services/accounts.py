@@ -7,7 +7,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -252,13 +251,3 @@ def account_language_set(*, org: Organization, account: ResidentAccount, languag
     if language in LANGUAGE_CODES and account.language != language:
         account.language = language
         account.save(update_fields=["language"])
-
-
-def account_erase(*, org: Organization, customer: Customer) -> None:
-    """Delete the customer's portal account and all its links (privacy erasure)."""
-    ResidentAccount.objects.filter(organization=org, customer=customer).delete()
-
-
-def account_touch_login(account: ResidentAccount) -> None:
-    account.last_login_at = timezone.now()
-    account.save(update_fields=["last_login_at"])
