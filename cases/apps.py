@@ -8,3 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import signals  # noqa: F401
+        from cases.personal_data import PART
+        from customers import personal_data
+
+        personal_data.register(PART)

@@ -312,6 +312,17 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Images whose thumbnail task was lost (broker down at enqueue): cases/services/thumbnails.py.
     "sweep-thumbnails": {"task": "cases.tasks.sweep_thumbnails", "schedule": 300.0},
+    # Print jobs whose task was lost, and rendered PDFs past their 24 h (printing/services/jobs.py).
+    "sweep-print-jobs": {"task": "printing.tasks.sweep_print_jobs", "schedule": 120.0},
+    "delete-expired-print-files": {
+        "task": "printing.tasks.delete_expired_print_files",
+        "schedule": crontab(minute=7),
+    },
+    # Every organization's retention policy (privacy/retention.py), in batches; idempotent.
+    "apply-retention-policies": {
+        "task": "privacy.tasks.apply_retention_policies",
+        "schedule": crontab(minute=29, hour=2),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

@@ -15,3 +15,8 @@ class InquiriesConfig(AppConfig):
         post_delete.connect(
             forget_cached_rule, sender=IntakeRule, dispatch_uid="intake_rule_cache_delete"
         )
+
+        from customers import personal_data
+        from inquiries.personal_data import PART
+
+        personal_data.register(PART)

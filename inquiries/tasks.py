@@ -9,7 +9,8 @@ from inquiries.services.lifecycle import inquiries_purge_deleted
 
 @shared_task(acks_late=True)
 def purge_deleted_inquiries() -> int:
-    """Remove inquiries deleted more than 30 days ago, and their files, in batches."""
+    """Remove inquiries deleted more than 30 days ago (or as many days as the organization's
+    retention policy says), and their files, in batches."""
     total = 0
     while True:
         removed = inquiries_purge_deleted()

@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
         from organizations.account_email import register_account_email_sender
 
         register_account_email_sender(account_email_queue)
+
+        from customers import personal_data
+        from notifications.personal_data import PART
+
+        personal_data.register(PART)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,21 +68,51 @@ def purge_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(days=RESTORE_DAYS)
 
 
+# Organizations that keep deleted inquiries longer or shorter than RESTORE_DAYS, and who hears
+# what was purged: the privacy app's retention policies (above us in the import stack) register
+# both in PrivacyConfig.ready.
+_days_by_org: Callable[[], dict[int, int]] = dict
+_report_purged: Callable[[dict[int, int]], None] = lambda counts: None  # noqa: E731
+
+
+def register_purge_policy(
+    days_by_org: Callable[[], dict[int, int]], report: Callable[[dict[int, int]], None]
+) -> None:
+    global _days_by_org, _report_purged
+    _days_by_org, _report_purged = days_by_org, report
+
+
+def _due(now: datetime.datetime) -> Q:
+    """Deleted long enough ago: RESTORE_DAYS, or the organization's own number of days."""
+    overrides = _days_by_org()
+    due = Q(deleted_at__lt=purge_cutoff(now)) & ~Q(organization_id__in=list(overrides))
+    for org_id, days in overrides.items():
+        due |= Q(organization_id=org_id, deleted_at__lt=now - datetime.timedelta(days=days))
+    return due
+
+
 def inquiries_purge_deleted(*, now: datetime.datetime | None = None, limit: int = 5000) -> int:
-    """Hard-delete inquiries deleted more than 30 days ago, with their files (all
-    organizations: this is the nightly job). Returns how many inquiries were removed."""
+    """Hard-delete inquiries deleted more than 30 days ago (or the organization's retention
+    policy's days), with their files (all organizations: this is the nightly job). Returns how
+    many inquiries were removed."""
+    now = now or timezone.now()
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Inquiry.objects.select_for_update(skip_locked=True)
-            .filter(status=Inquiry.Status.DELETED, deleted_at__lt=purge_cutoff(now))
-            .values_list("pk", flat=True)[:limit]
+            .filter(_due(now), status=Inquiry.Status.DELETED)
+            .values_list("pk", "organization_id")[:limit]
         )
-        if not ids:
+        if not rows:
             return 0
+        ids = [pk for pk, _org in rows]
         names = list(
             InquiryAttachment.objects.filter(inquiry_id__in=ids).values_list("file", flat=True)
         )
         Inquiry.objects.filter(pk__in=ids).delete()
+        counts: dict[int, int] = {}
+        for _pk, org_id in rows:
+            counts[org_id] = counts.get(org_id, 0) + 1
+        _report_purged(counts)
     # Files go after the commit: a rolled-back purge must not lose files of kept rows.
     stored_delete(names)
     return len(ids)
