@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import personal_data
-from customers.models import Customer
-from customers.personal_data_part import identifiers, redact, redact_rows
+from customers.models import ContactRole, Customer
+from customers.personal_data_part import identifiers, redact
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
 from privacy.models import PrivacyLog, RetentionPolicy
@@ -109,14 +109,18 @@ def customer_export(*, org: Organization, actor: User | None, customer: Customer
     return target
 
 
-def _admin_log_scrub(customer: Customer, needles: list[str]) -> None:
-    """Django admin's history names the object it changed: the customer's own entries and any
-    other entry naming them."""
-    content_type = ContentType.objects.get_for_model(Customer)
-    LogEntry.objects.filter(content_type=content_type, object_id=str(customer.pk)).update(
+def _admin_log_scrub(customer: Customer, role_ids: list[int]) -> None:
+    """Django admin's history names the objects it changed: the customer's entries and those
+    of their contact roles lose the name (other rows are not searched: the admin history has no
+    organization, and must not be rewritten across organizations)."""
+    customer_type = ContentType.objects.get_for_model(Customer)
+    LogEntry.objects.filter(content_type=customer_type, object_id=str(customer.pk)).update(
         object_repr=_("Anonymised customer #%(id)s") % {"id": customer.pk}, change_message=""
     )
-    redact_rows(LogEntry.objects.all(), ["object_repr", "change_message"], needles)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ContactRole),
+        object_id__in=[str(pk) for pk in role_ids],
+    ).update(object_repr="", change_message="")
 
 
 def customer_erase(
@@ -139,6 +143,7 @@ def customer_erase(
         if customer.anonymised_at is not None:
             raise ValidationError(_("This customer has already been anonymised."))
         needles = identifiers(customer)
+        role_ids = list(customer.contact_roles.values_list("pk", flat=True))
         parts = personal_data.parts()
         counts: dict[str, int] = {}
         names: list[str] = []
@@ -150,7 +155,7 @@ def customer_erase(
         counts["files"] = len(names)
         for part in reversed(parts):
             part.erase(org, customer, actor)
-        _admin_log_scrub(customer, needles)
+        _admin_log_scrub(customer, role_ids)
         entry = PrivacyLog.objects.create(
             organization=org,
             action=PrivacyLog.Action.ERASE,

@@ -19,6 +19,7 @@ from inquiries.models import Channel, InboundEmail, Inquiry
 from inquiries.services.intake import inquiry_receive
 from inquiries.services.lifecycle import inquiry_delete_many
 from notifications.models import OutboundMessage
+from portal.models import ResidentAccount
 from tests.factories.cases import make_case
 from tests.factories.customers import ContactRoleFactory, CustomerFactory
 from tests.factories.properties import PropertyFactory
@@ -71,6 +72,7 @@ def make_person(tenant, *, name, email, phone, address, slug) -> Person:
         address=address,
         notes=f"{name} prefers calls after four.",
     )
+    ResidentAccount.objects.create(organization=org, customer=customer, email=email)
     ContactRoleFactory(
         customer=customer, property=PropertyFactory(organization=org, address=f"Blokkveien {slug}")
     )

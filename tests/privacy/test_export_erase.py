@@ -21,7 +21,7 @@ from privacy.models import PrivacyLog
 from privacy.services import customer_erase, customer_export
 from tests.factories.customers import CustomerFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.BinaryField)
 
@@ -164,7 +164,9 @@ def test_erasure_keeps_the_case_with_the_person_anonymised(tenant, person):
     assert not customer.contact_roles.exists()
 
 
-def test_erasure_removes_their_files_and_raw_emails(tenant, person, neighbour):
+def test_erasure_removes_their_files_and_raw_emails(
+    tenant, person, neighbour, django_capture_on_commit_callbacks
+):
     theirs = [
         Attachment.objects.get(case=person.case, original_name="leak-photo.png").file.name,
         *InquiryAttachment.objects.filter(inquiry=person.inquiry).values_list("file", flat=True),
@@ -172,7 +174,10 @@ def test_erasure_removes_their_files_and_raw_emails(tenant, person, neighbour):
     before = stored_files()
     assert set(theirs) <= before
 
-    customer_erase(org=tenant.org, actor=tenant.admin, customer=person.customer, reason="Asked")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        customer_erase(org=tenant.org, actor=tenant.admin, customer=person.customer, reason="Asked")
+        assert stored_files() == before  # nothing deleted before the commit
+    assert callbacks
 
     after = stored_files()
     assert not set(theirs) & after
@@ -249,3 +254,24 @@ def test_a_failing_part_rolls_the_whole_erasure_back(tenant, person, monkeypatch
     assert person.customer.name == "Kari Testesen" and person.customer.anonymised_at is None
     assert stored_files() == files
     assert not PrivacyLog.objects.exists()
+
+
+def test_erasure_scrubs_the_admin_history_of_the_customer(tenant, person):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from customers.models import ContactRole
+
+    role = ContactRole.objects.get(customer=person.customer)
+    for obj in (person.customer, role):
+        LogEntry.objects.create(
+            user=tenant.admin,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+            change_message=f"Changed {person.strings['email']}",
+        )
+    customer_erase(org=tenant.org, actor=tenant.admin, customer=person.customer, reason="Asked")
+    assert traces(person.strings.values()) == []
+    assert LogEntry.objects.count() == 2
