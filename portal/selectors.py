@@ -51,6 +51,20 @@ class RequestPage:
     total: int
 
 
+def notify_preference(customer: Customer) -> str:
+    """The resident's chosen channel ("email" or "sms"), "" without an active account."""
+    from portal.models import ResidentAccount
+
+    return (
+        ResidentAccount.objects.filter(
+            organization_id=customer.organization_id, customer=customer, is_active=True
+        )
+        .values_list("notify_by", flat=True)
+        .first()
+        or ""
+    )
+
+
 def visible_cases(org: Organization, customer: Customer):
     return Case.objects.filter(organization=org, customer=customer, visible_to_customer=True)
 

@@ -10,7 +10,7 @@ so a customer's answer finds its case even when their mail program drops our hea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseEvent, NotificationRequest
 from cases.services.events import event_build
+from customers.models import Customer
 from notifications.messages import language_for, render, template_for
 from notifications.models import OutboundMessage
 from notifications.outbox import clean_recipient, message_queue_many, message_retry
@@ -400,12 +401,29 @@ def creation_notices(
     return events, requests
 
 
+# How a customer asked to be notified ("email", "sms" or "" for no preference), as an app above
+# cases knows it: the portal registers its residents' choice (portal/apps.py).
+def _no_preference(customer: Customer) -> str:
+    return ""
+
+
+_channel_preference: Callable[[Customer], str] = _no_preference
+
+
+def channel_preference_register(reader: Callable[[Customer], str]) -> None:
+    global _channel_preference
+    _channel_preference = reader
+
+
 def resolution_notice(*, org: Organization, actor: User | None, case: Case) -> list[CaseEvent]:
-    """Tell the customer the case is resolved, with the resolution: by e-mail, else by SMS.
-    Raises a ValidationError (field notify_customer) when there is no way to reach them."""
+    """Tell the customer the case is resolved, with the resolution: by e-mail, else by SMS; by
+    SMS first when the customer chose SMS (and has a number). Raises a ValidationError (field
+    notify_customer) when there is no way to reach them."""
     customer = case.customer if case.customer_id else None
     channel, address = "", ""
-    if customer is not None and customer.email:
+    if customer is not None and customer.phone and _channel_preference(customer) == Channel.SMS:
+        channel, address = Channel.SMS, customer.phone
+    elif customer is not None and customer.email:
         channel, address = Channel.EMAIL, customer.email
     elif customer is not None and customer.phone:
         channel, address = Channel.SMS, customer.phone
