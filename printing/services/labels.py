@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import barcode
 import segno
+from barcode.errors import IllegalCharacterError
 from barcode.writer import SVGWriter
 from django.conf import settings
 from django.urls import reverse
@@ -133,13 +134,17 @@ def label_items(org: Organization, containers: Sequence[Container], fmt: LabelFo
     sizes = _layout(fmt)
     items = []
     for container in containers:
-        svg, width = barcode_svg(
-            container.container_id, width_mm=sizes["bar_width"], height_mm=sizes["bar_height"]
-        )
+        try:
+            svg, width = barcode_svg(
+                container.container_id, width_mm=sizes["bar_width"], height_mm=sizes["bar_height"]
+            )
+        except IllegalCharacterError:
+            # Code 128 has ASCII only: an ID with æ, ø, å... gets its text and QR code.
+            svg, width = "", 0.0
         items.append(
             {
                 "container": container,
-                "barcode": svg_data_uri(svg),
+                "barcode": svg_data_uri(svg) if svg else "",
                 "barcode_width": round(width, 3),
                 "qr": qr_data_uri(container_url(container, org)),
                 "address": container.placement_address or container.property.full_address,
