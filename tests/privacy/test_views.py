@@ -158,3 +158,26 @@ def test_privacy_log_is_paginated(tenant, customer, admin_client_org):
     assert first.context["log"].paginator.num_pages == 2
     assert admin_client_org.get(url + "?page=2").status_code == 200
     assert admin_client_org.get(url + "?page=abc").status_code == 200
+
+
+def test_privacy_page_costs_the_same_queries_for_1_or_50_log_rows(
+    tenant, customer, admin_client_org
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = urls(tenant.org, customer)["settings"]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client_org.get(url).status_code == 200
+        return len(captured)
+
+    PrivacyLog.objects.create(organization=tenant.org, action="erase", actor=tenant.admin)
+    queries()  # the first request of a session reads what later ones find cached
+    one = queries()
+    PrivacyLog.objects.bulk_create(
+        PrivacyLog(organization=tenant.org, action="erase", actor=tenant.caseworker)
+        for _ in range(49)
+    )
+    assert queries() == one
