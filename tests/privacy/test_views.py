@@ -181,3 +181,24 @@ def test_privacy_page_costs_the_same_queries_for_1_or_50_log_rows(
         for _ in range(49)
     )
     assert queries() == one
+
+
+def test_case_and_customer_pages_show_the_erased_person(tenant, person, admin_client_org):
+    from privacy.services import customer_erase
+
+    customer_erase(org=tenant.org, actor=tenant.admin, customer=person.customer, reason="Asked")
+    for url in (
+        reverse("cases:case_detail", args=[tenant.org.slug, person.case.number]),
+        reverse("customers:customer_detail", args=[tenant.org.slug, person.customer.pk]),
+    ):
+        page = admin_client_org.get(url)
+        assert page.status_code == 200, url
+        content = page.content.decode()
+        for value in person.strings.values():
+            assert value not in content, (url, value)
+    assert (
+        "Message removed (personal data erased)."
+        in admin_client_org.get(
+            reverse("cases:case_detail", args=[tenant.org.slug, person.case.number])
+        ).content.decode()
+    )
