@@ -5,7 +5,8 @@ Erasure removes what is only the person's (their messages, files, contact detail
 the organization keeps (case descriptions, staff notes, replies), replaces the strings that
 identify them — full name, e-mail address, phone number, street address, organization number,
 contact person — with a marker. A first name alone is not replaced: it would also hit other
-people's names.
+people's names; nor is an address that is one of the organization's properties (the building's
+address is in every neighbour's cases, and is the organization's record, not the person's).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import ContactRole, Customer
 from customers.personal_data import Part
+from properties.models import Property
 
 # Shorter strings are not searched for: "Bo" or "12" would hit unrelated text.
 MIN_NEEDLE_LENGTH = 4
@@ -57,6 +59,16 @@ def compact(value: str) -> str:
     return "".join((value or "").split())
 
 
+def _own_address(customer: Customer) -> str:
+    """The customer's street address, unless it is one of the organization's properties: a
+    building's address names every resident's cases, and is the organization's, not theirs."""
+    address = (customer.address or "").strip()
+    shared = Property.objects.filter(
+        organization_id=customer.organization_id, address__iexact=address
+    )
+    return "" if not address or shared.exists() else address
+
+
 def identifiers(customer: Customer, extra: Iterable[str] = ()) -> list[str]:
     """The strings that identify `customer` in free text, longest first (so "Kari Nordmann"
     is replaced before a shorter string inside it)."""
@@ -65,7 +77,7 @@ def identifiers(customer: Customer, extra: Iterable[str] = ()) -> list[str]:
         customer.email,
         customer.phone,
         compact(customer.phone),
-        customer.address,
+        _own_address(customer),
         customer.org_number,
         compact(customer.org_number),
         customer.contact_person,

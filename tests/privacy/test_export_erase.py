@@ -275,3 +275,22 @@ def test_erasure_scrubs_the_admin_history_of_the_customer(tenant, person):
     customer_erase(org=tenant.org, actor=tenant.admin, customer=person.customer, reason="Asked")
     assert traces(person.strings.values()) == []
     assert LogEntry.objects.count() == 2
+
+
+def test_a_shared_building_address_is_not_removed_from_the_neighbours_cases(tenant):
+    from tests.factories.cases import make_case
+    from tests.factories.properties import PropertyFactory
+
+    PropertyFactory(organization=tenant.org, address="Storgata 1")
+    leaving = CustomerFactory(organization=tenant.org, name="Lena Flytter", address="Storgata 1")
+    staying = CustomerFactory(organization=tenant.org, name="Sara Blir", address="Storgata 1")
+    make_case(tenant.org, tenant.caseworker, customer=leaving, title="Lena Flytter, Storgata 1")
+    kept = make_case(tenant.org, tenant.caseworker, customer=staying, title="Door at Storgata 1")
+
+    customer_erase(org=tenant.org, actor=tenant.admin, customer=leaving, reason="Asked")
+
+    kept.refresh_from_db()
+    assert kept.title == "Door at Storgata 1"
+    assert Case.objects.get(customer=leaving).title == "[removed], Storgata 1"
+    leaving.refresh_from_db()
+    assert leaving.address == ""
