@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cases.api.views import CaseDetailView, CaseListView
 from config.api_errors import api_not_found
 from inquiries.api.views import BareBenchView, InquiryCreateView
+from printing.api import CasePdfView
 
 app_name = "api"
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("v1/inquiries/", InquiryCreateView.as_view(), name="inquiry_create"),
     path("v1/cases/", CaseListView.as_view(), name="case_list"),
     path("v1/cases/<int:number>/", CaseDetailView.as_view(), name="case_detail"),
+    path("v1/cases/<int:number>/pdf", CasePdfView.as_view(), name="case_pdf"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

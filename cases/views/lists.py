@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cases.forms_lists import BulkActionForm, CaseFilterForm, ListChoices
@@ -19,7 +19,7 @@ from cases.views.lists_table import optional_url, query_url, rows_html, table_co
 from customers.models import Customer
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
 from organizations.web import is_htmx
-from properties.models import Property
+from properties.models import Container, Property
 
 INBOX_BODY_ID = "inbox-body"
 
@@ -31,7 +31,33 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @org_view(roles=STAFF_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
+    scanned = scanned_container_url(request)
+    if scanned:
+        if is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = scanned
+            return response
+        return redirect(scanned)
     return render_case_list(request, request.GET)
+
+
+def scanned_container_url(request: HttpRequest) -> str:
+    """The container page when the search text is exactly one of the organization's container
+    IDs (a scanned or typed label barcode) and nothing else filters the list; else ""."""
+    text = (request.GET.get("q") or "").strip()
+    others = any(v for k, v in request.GET.items() if k not in ("q", "sort"))
+    if not text or others or len(text) > 64:
+        return ""
+    pk = (
+        Container.objects.filter(organization=request.org, container_id=text)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        return ""
+    return reverse(
+        "properties:container_detail", kwargs={"org_slug": request.org.slug, "container_pk": pk}
+    )
 
 
 def render_inbox(
