@@ -434,3 +434,24 @@ def test_nasty_query_strings_never_give_a_500(tenant, resident_client):
         ).status_code
         == 404
     )
+
+
+def test_new_inquiry_page_costs_the_same_queries_for_1_or_20_homes(
+    tenant, resident, resident_client, django_assert_num_queries
+):
+    def add_homes(count):
+        for _ in range(count):
+            ContactRoleFactory(
+                customer=resident.customer,
+                property=PropertyFactory(organization=tenant.org),
+                role=ContactRole.Role.OWNER,
+            )
+
+    add_homes(1)
+    resident_client.get(new_url(tenant.org))  # the session row is read and cached
+    with django_assert_num_queries(4) as one:  # org, account, forms, homes
+        assert resident_client.get(new_url(tenant.org)).status_code == 200
+    add_homes(19)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = resident_client.get(new_url(tenant.org)).content.decode()
+    assert page.count('name="property"') == 21  # 20 homes and "Another address"
