@@ -20,9 +20,11 @@ from portal.models import InquiryForm
 from properties.models import Property
 
 OTHER_ADDRESS = "other"
-# What the file input offers; the content checks (cases.services.attachments) decide.
+# What the file input offers; the content checks (cases.services.attachments) decide. HEIC is
+# deliberately not named: iPhones then hand the page a JPEG copy of a HEIC photo, which gets a
+# preview and a thumbnail; a HEIC file that arrives anyway (from a computer) is still accepted.
 ACCEPT = (
-    "image/*,.heic,.heif,.pdf,.docx,.xlsx,.odt,.txt,.csv,application/pdf,"
+    "image/*,.pdf,.docx,.xlsx,.odt,.txt,.csv,application/pdf,"
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
     "application/vnd.oasis.opendocument.text"
