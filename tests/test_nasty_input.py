@@ -58,6 +58,7 @@ ENDPOINTS: dict[str, list[str]] = {
     "properties:agreement_create": ["property", "customer"],
     "inquiries:inquiry_list": ["status", "channel", "date_from", "date_to", "page"],
     "inquiries:received_emails": ["status", "page"],
+    "privacy:settings": ["page"],
 }
 # Views that read the query string but only as a yes/no flag, or only on POST.
 NOT_LISTED = {

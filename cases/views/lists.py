@@ -18,7 +18,7 @@ from cases.selectors.lists import case_list_filtered, case_page
 from cases.views.lists_table import optional_url, query_url, rows_html, table_context
 from customers.models import Customer
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import is_htmx
+from organizations.web import is_htmx, search_query
 from properties.models import Container, Property
 
 INBOX_BODY_ID = "inbox-body"
@@ -44,7 +44,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def scanned_container_url(request: HttpRequest) -> str:
     """The container page when the search text is exactly one of the organization's container
     IDs (a scanned or typed label barcode) and nothing else filters the list; else ""."""
-    text = (request.GET.get("q") or "").strip()
+    text = search_query(request).strip()
     others = any(v for k, v in request.GET.items() if k not in ("q", "sort"))
     if not text or others or len(text) > 64:
         return ""
