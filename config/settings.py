@@ -313,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
     # Images whose thumbnail task was lost (broker down at enqueue): cases/services/thumbnails.py.
     "sweep-thumbnails": {"task": "cases.tasks.sweep_thumbnails", "schedule": 300.0},
     # Print jobs whose task was lost, and rendered PDFs past their 24 h (printing/services/jobs.py).
+    "delete-expired-portal-links": {
+        "task": "portal.tasks.delete_expired_portal_links",
+        "schedule": crontab(minute=7, hour=4),
+    },
     "sweep-print-jobs": {"task": "printing.tasks.sweep_print_jobs", "schedule": 120.0},
     "delete-expired-print-files": {
         "task": "printing.tasks.delete_expired_print_files",

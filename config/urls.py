@@ -46,6 +46,7 @@ org_patterns = [
     path("settings/privacy/", include("privacy.urls")),
     path("settings/inquiry-forms/", include("portal.urls_settings")),
     path("print/", include("printing.urls")),
+    path("", include("portal.urls_staff")),
     path("", include("organizations.urls")),
 ]
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.views import inquiry, pages, signin, staff
+from portal.views import inquiry, pages, signin
 
 app_name = "portal"
 
@@ -24,11 +24,5 @@ urlpatterns = [
         "inquiries/new/files/<str:token>/",
         inquiry.inquiry_upload_preview,
         name="inquiry_upload_preview",
-    ),
-    # Staff (org_view): invite a customer to the portal from the customer page.
-    path(
-        "staff/customers/<int:customer_id>/invite/",
-        staff.customer_invite,
-        name="customer_invite",
     ),
 ]

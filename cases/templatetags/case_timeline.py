@@ -111,6 +111,8 @@ def event_summary(event: CaseEvent) -> SafeString:
     if kind == Kind.MESSAGE_OUT:
         return _message_out_summary(event)
     if kind == Kind.MESSAGE_IN:
+        if (event.data or {}).get("channel") == "portal":
+            return _fmt(_("wrote to the case in the resident pages"))
         return _fmt(_("wrote to the case by e-mail"))
     if kind == Kind.NOTIFICATION and (event.data or {}).get("skipped"):
         return _skipped_summary(event)

@@ -30,7 +30,7 @@ def customer_invite(request: HttpRequest, customer_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The invitation to the resident pages is sent to %(email)s.")
+            _("An invitation to the resident pages will be e-mailed to %(email)s.")
             % {"email": account.email},
         )
     return redirect(reverse("customers:customer_detail", args=[request.org.slug, customer.pk]))

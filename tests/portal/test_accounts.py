@@ -34,7 +34,7 @@ def link_in_latest_mail(org) -> str:
 
 
 def invite_url(org, customer) -> str:
-    return portal_url(org, "customer_invite", customer.pk)
+    return f"/{org.slug}/customers/{customer.pk}/portal-invite/"
 
 
 def customer_page(org, customer) -> str:

@@ -309,6 +309,10 @@ def test_message_on_open_case_lands_on_the_timeline_and_tells_the_assignee(
     download = resident_client.get(file_url)
     assert download.status_code == 200
     assert download["Content-Type"] == "image/png"
+    staff_page = tenant.client_for(tenant.caseworker).get(
+        f"/{tenant.org.slug}/cases/{case.number}/"
+    )
+    assert "wrote to the case in the resident pages" in staff_page.content.decode()
 
 
 def test_message_on_resolved_case_reopens_it(tenant, resident, resident_client):

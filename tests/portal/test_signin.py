@@ -299,3 +299,17 @@ def test_deactivated_account_gets_no_link(tenant, resident):
 
 def test_unknown_organization_portal_is_404():
     assert Client().get("/portal/no-such-org/sign-in/").status_code == 404
+
+
+def test_nightly_job_removes_links_expired_over_a_day_ago_only(tenant, resident):
+    from portal.tasks import delete_expired_portal_links
+    from portal.tokens import token_issue
+
+    now = timezone.now()
+    old, _raw = token_issue(org=tenant.org, purpose="login", account=resident)
+    recent, _raw = token_issue(org=tenant.org, purpose="login", account=resident)
+    live, _raw = token_issue(org=tenant.org, purpose="invite", account=resident)
+    PortalToken.objects.filter(pk=old.pk).update(expires_at=now - datetime.timedelta(days=2))
+    PortalToken.objects.filter(pk=recent.pk).update(expires_at=now - datetime.timedelta(hours=2))
+    assert delete_expired_portal_links() == 1
+    assert set(PortalToken.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
