@@ -22,7 +22,7 @@ def deadline_choices() -> list[tuple[str, str]]:
 
 
 # Fields that only make sense for some channel groups.
-PORTAL_ONLY = {"visible_to_customer_default"}
+PORTAL_ONLY = {"visible_to_customer_default", "allow_self_registration"}
 NOT_PORTAL = {"customer_handling", "new_customer_kind", "contact_method", "send_confirmation"}
 
 
@@ -67,6 +67,14 @@ class IntakeRuleForm(forms.Form):
     )
     visible_to_customer_default = forms.BooleanField(
         label=_("Show new cases to the customer in the portal by default"), required=False
+    )
+    allow_self_registration = forms.BooleanField(
+        label=_("Residents may register themselves in the portal"),
+        required=False,
+        help_text=_(
+            "Otherwise only customers you invite from the customer page can sign in. A visitor "
+            "who registers confirms the e-mail address by a link before the account exists."
+        ),
     )
     create_case_immediately = forms.BooleanField(
         label=_("Create cases at once"),

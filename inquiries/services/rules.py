@@ -247,6 +247,7 @@ RULE_FIELDS = (
     "priority",
     "send_confirmation",
     "visible_to_customer_default",
+    "allow_self_registration",
     "create_case_immediately",
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from cases.models import Category
@@ -190,3 +191,16 @@ def test_register_page_does_not_list_every_property_but_accepts_any_of_the_organ
     assert "property" in refused.context["form"].errors
     staff_client.post(register, {**data, "property": home.pk})
     assert Inquiry.objects.get(organization=tenant.org).property == home
+
+
+def test_portal_tab_switches_self_registration(tenant, admin_client_org):
+    external = admin_client_org.get(url("intake_rule_edit", tenant.org, group="external"))
+    assert "allow_self_registration" not in external.context["form"].fields
+    register = reverse("portal:register", args=[tenant.org.slug])
+    assert Client().get(register).status_code == 404  # off by default
+    admin_client_org.post(
+        url("intake_rule_edit", tenant.org, group="portal"),
+        {"priority": "normal", "allow_self_registration": "on"},
+    )
+    assert intake_rule_for(tenant.org, Channel.PORTAL).allow_self_registration is True
+    assert Client().get(register).status_code == 200
