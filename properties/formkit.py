@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,6 +30,15 @@ class ModelFieldsForm(forms.Form):
         generated = forms.fields_for_model(
             self.model, fields=self.model_fields, widgets=self.widgets
         )
+        for name, field in generated.items():
+            if isinstance(field, forms.IntegerField):
+                # The database column's range (the model's validators, which the services do
+                # not run): a number beyond it is a form error, not an "out of range" 500.
+                field.validators += [
+                    v
+                    for v in self.model._meta.get_field(name).validators
+                    if isinstance(v, MinValueValidator | MaxValueValidator)
+                ]
         self.fields = {**generated, **self.fields}
 
     @classmethod

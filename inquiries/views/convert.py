@@ -17,7 +17,7 @@ from inquiries.models import Inquiry
 from inquiries.services.convert import inquiry_convert as convert_service
 from inquiries.services.intake import intake_rule_for
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import add_service_errors
+from organizations.web import add_service_errors, clean_search_text
 from properties.selectors import property_options
 
 
@@ -51,7 +51,7 @@ def inquiry_convert(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     if searching:
         # The property search without JavaScript: show the matches, keep everything typed.
         form = InquiryConvertForm(request.POST, **form_kwargs)
-        q = (form["property_search"].value() or "").strip()
+        q = clean_search_text(str(form["property_search"].value() or ""))
         form.prepare_property_picker(property_options(org, q, PICKER_MATCHES) if q else ())
     elif request.method == "POST":
         form = InquiryConvertForm(request.POST, **form_kwargs)

@@ -69,7 +69,10 @@ def no_organization(request):
 def set_language(request):
     form = LanguageForm(request.POST)
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # A path on this site only: redirect() would take "name" for a URL name to reverse.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = "/"
     if not form.is_valid():
         messages.error(request, _("That language is not available."))
