@@ -3,7 +3,10 @@
 The shape, documented in the OpenAPI schema as `Error`:
 
     {"detail": "<a sentence for people>", "code": "<stable code for programs>",
-     "errors": {"<field>": ["<message>", ...]}}     # "errors" only for invalid input (400)
+     "errors": {"<field>": ["<message>", ...]}}     # "errors" in every 400, only there
+
+A 400 that is about no field (a body that is not JSON) has its sentence under
+"non_field_errors", so a client reads every 400 the same way, as the schema documents it.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ def json_exception_handler(exc, context):
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = {"detail": str(detail), "code": _codes(exc)}
+        if response.status_code == status.HTTP_400_BAD_REQUEST:
+            response.data["errors"] = {"non_field_errors": [str(detail)]}
     return response
 
 

@@ -6,7 +6,10 @@ downwards.
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -43,7 +46,11 @@ def error(description: str) -> OpenApiResponse:
 
 
 INVALID = OpenApiResponse(
-    ValidationErrorSerializer, description="Invalid input; `errors` lists messages per field."
+    ValidationErrorSerializer,
+    description=(
+        "Invalid input, or a query parameter the operation does not have; `errors` lists"
+        " messages per field or parameter."
+    ),
 )
 UNAUTHENTICATED = error("No API key, or an invalid or revoked one (`WWW-Authenticate: Api-Key`).")
 NOT_FOUND = error("No such object in your organization.")
@@ -71,4 +78,22 @@ class CaseUpdateSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         schema["minProperties"] = 1
+        return schema
+
+
+# Any character but NUL, as a regular expression for Python and the OpenAPI schema alike.
+NO_NUL = "^[^\\u0000]*$"
+
+
+class StrictCharFieldSchema(OpenApiSerializerFieldExtension):
+    """Text fields refuse NUL (DRF's CharField does; PostgreSQL text cannot hold it): the
+    schema says so, so that a client's validator agrees with the server."""
+
+    target_class = "cases.api.serializers.StrictCharField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and schema.get("type") == "string":
+            schema.setdefault("pattern", NO_NUL)
         return schema

@@ -19,6 +19,7 @@ from cases.api.selectors import case_for_api, case_list_for_api
 from cases.api.serializers import CaseFilterSerializer, CaseSerializer, CaseUpdateSerializer
 from cases.models import Case
 from cases.services.cases import case_change
+from config.api_query import KnownQueryParameters
 
 TAG = "Cases"
 
@@ -85,9 +86,19 @@ class CaseCursorPagination(CursorPagination):
         return parameters
 
 
-class CaseListView(generics.ListAPIView):
+class CaseListView(KnownQueryParameters, generics.ListAPIView):
     serializer_class = CaseSerializer
     pagination_class = CaseCursorPagination
+
+    def known_query_parameters(self) -> frozenset[str]:
+        paging = self.pagination_class
+        return frozenset(
+            [
+                *CaseFilterSerializer().fields,
+                paging.cursor_query_param,
+                paging.page_size_query_param,
+            ]
+        )
 
     @extend_schema(
         tags=[TAG],
@@ -119,7 +130,7 @@ class CaseListView(generics.ListAPIView):
         return case_list_for_api(self.request.auth.organization, filters.validated_data)
 
 
-class CaseDetailView(APIView):
+class CaseDetailView(KnownQueryParameters, APIView):
     http_method_names = ["get", "patch", "head", "options"]
     schema = api_docs.RequiredBodySchema()
 
@@ -134,6 +145,7 @@ class CaseDetailView(APIView):
         summary="Read a case",
         responses={
             200: CaseSerializer,
+            400: api_docs.INVALID,
             401: api_docs.UNAUTHENTICATED,
             404: api_docs.NOT_FOUND,
             429: api_docs.THROTTLED,

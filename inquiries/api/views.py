@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from cases.api import schema as errors
 from cases.api.serializers import Unprocessable
 from cases.services.attachments import files_removed_on_error
+from config.api_query import KnownQueryParameters
 from inquiries.api import schema  # noqa: F401  (registers the Api-Key scheme)
 from inquiries.api.idempotency import (
     HEADER,
@@ -72,7 +73,7 @@ def _replay(stored: ApiIdempotencyKey) -> Response:
     )
 
 
-class InquiryCreateView(APIView):
+class InquiryCreateView(KnownQueryParameters, APIView):
     http_method_names = ["post", "options"]
     schema = errors.RequiredBodySchema()
 
@@ -109,7 +110,10 @@ class InquiryCreateView(APIView):
             201: InquiryCreatedSerializer,
             400: OpenApiResponse(
                 errors.ValidationErrorSerializer,
-                description="Invalid fields (messages per field) or a malformed body.",
+                description=(
+                    "Invalid fields (messages per field), a malformed body, or a query"
+                    " parameter (this operation has none)."
+                ),
             ),
             401: errors.UNAUTHENTICATED,
             413: errors.TOO_LARGE,
