@@ -60,6 +60,7 @@ class Seeded:
     admin: object
     supplier: object
     cases: list  # an open case with task, attachment and tag; a closed one
+    resident: object = None  # a portal account of the open case's customer, if there is a portal
     values: dict[str, list[str]] = field(default_factory=dict)  # explicit parameter values
 
 

@@ -33,6 +33,19 @@ def _member(org: Organization, role: str):
     return Membership.objects.filter(organization=org, role=role).order_by("pk").first().user
 
 
+def _resident(org: Organization, case: Case):
+    """A portal account for the open case's customer, when the portal exists."""
+    if not apps.is_installed("portal") or case.customer is None:
+        return None
+    model = apps.get_model("portal", "ResidentAccount")
+    account, _made = model.objects.get_or_create(
+        organization=org,
+        customer=case.customer,
+        defaults={"email": case.customer.email or "resident@example.com"},
+    )
+    return account
+
+
 def _other_apps(org: Organization, admin) -> None:
     """Rows of apps whose demo data does not have them yet (the portal's inquiry forms, print
     jobs): looked up by model, so this file needs no change when they arrive or move."""
@@ -115,6 +128,7 @@ def seed() -> Seeded:
         org=org,
         admin=admin,
         supplier=_member(org, "supplier"),
+        resident=_resident(org, open_case),
         cases=[open_case, closed_case],
         values={k: v for k, v in values.items() if v},
     )
