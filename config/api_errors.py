@@ -58,13 +58,19 @@ def _codes(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
+def _text(message) -> str:
+    """A message as UTF-8 can carry it: one that quotes the input ("'\\udfff' is not a valid
+    choice.") may hold a lone surrogate, which the JSON renderer cannot encode (a 500)."""
+    return str(message).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _flat_errors(data, prefix: str = "") -> dict[str, list[str]]:
     """`errors` as documented, field → list of messages: nested errors (a list field's items, a
     nested object's fields) get dotted names, e.g. "attachments.0"."""
     if not isinstance(data, dict | list):
-        return {prefix or "non_field_errors": [str(data)]}
+        return {_text(prefix) or "non_field_errors": [_text(data)]}
     if isinstance(data, list) and all(not isinstance(item, dict | list) for item in data):
-        return {prefix or "non_field_errors": [str(item) for item in data]}
+        return {_text(prefix) or "non_field_errors": [_text(item) for item in data]}
     items = data.items() if isinstance(data, dict) else enumerate(data)
     flat: dict[str, list[str]] = {}
     for key, value in items:
@@ -97,9 +103,9 @@ def json_exception_handler(exc, context):
         }
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        response.data = {"detail": str(detail), "code": _codes(exc)}
+        response.data = {"detail": _text(detail), "code": _codes(exc)}
         if response.status_code == status.HTTP_400_BAD_REQUEST:
-            response.data["errors"] = {"non_field_errors": [str(detail)]}
+            response.data["errors"] = {"non_field_errors": [_text(detail)]}
     return response
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from cases.services.categories import category_ensure_defaults
 from inquiries.services.intake import inquiry_receive
+from organizations.services_api_keys import api_key_create
 from properties.models import Container
+from tests.factories.cases import make_case
 from tests.factories.properties import PropertyFactory
 
 
@@ -61,3 +64,21 @@ def test_property_search_with_nul_on_the_convert_page_shows_the_form(tenant, sta
 
     assert response.status_code == 200
     assert 'value="Typed title"' in response.content.decode()
+
+
+def test_api_choice_error_quoting_a_lone_surrogate_is_a_400(tenant, client, settings):
+    """The message "'\\udfff' is not a valid choice." could not be encoded by the renderer."""
+    category_ensure_defaults(tenant.org)
+    make_case(tenant.org)
+    secret = api_key_create(org=tenant.org, actor=tenant.admin, name="Fuzz")[1]
+
+    response = client.generic(
+        "PATCH",
+        "/api/v1/cases/1/",
+        b'{"status": "\\udfff"}',
+        content_type="application/json",
+        headers={"Authorization": f"Api-Key {secret}", "Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["status"] == ['"\\udfff" is not a valid choice.']
