@@ -12,14 +12,21 @@ from rest_framework.views import APIView
 
 from cases.api import schema as api_docs
 from cases.api.selectors import case_for_api
-from printing.services.case_pdf import AUDIENCES, CUSTOMER, STAFF, case_pdf_render
+from config.api_query import KnownQueryParameters
+from printing.services.case_pdf import CUSTOMER, STAFF, case_pdf_render
 from printing.views.common import pdf_response
 
-TRUE, FALSE = ("1", "true", "yes"), ("", "0", "false", "no")
+# One parameter, so no combination of parameters can ask for notes in a customer printout.
+PRINTOUTS = {
+    "customer": (CUSTOMER, False),
+    "staff": (STAFF, False),
+    "staff_with_notes": (STAFF, True),
+}
 
 
-class CasePdfView(APIView):
+class CasePdfView(KnownQueryParameters, APIView):
     http_method_names = ["get", "head", "options"]
+    query_parameters = frozenset({"audience"})
 
     @extend_schema(
         tags=["Cases"],
@@ -28,21 +35,16 @@ class CasePdfView(APIView):
             "The case printed on A4: its fields, customer and property, containers, agreement,"
             " description, tasks and the conversation with the customer, in the language of"
             " `Accept-Language` (else the organization's). `audience=customer` (the default)"
-            " never contains internal notes; `audience=staff&internal_notes=true` adds them."
+            " never contains internal notes; `staff` is the staff printout without them and"
+            " `staff_with_notes` adds them."
         ),
         parameters=[
             OpenApiParameter(
                 "audience",
                 str,
-                enum=list(AUDIENCES),
+                enum=list(PRINTOUTS),
                 required=False,
                 description="Who the printout is for (default `customer`).",
-            ),
-            OpenApiParameter(
-                "internal_notes",
-                bool,
-                required=False,
-                description="Include internal notes (only with `audience=staff`).",
             ),
         ],
         responses={
@@ -57,17 +59,10 @@ class CasePdfView(APIView):
     )
     def get(self, request, number: int):
         org = request.auth.organization
-        audience = request.query_params.get("audience", CUSTOMER)
-        notes = (request.query_params.get("internal_notes") or "").lower()
-        errors = {}
-        if audience not in AUDIENCES:
-            errors["audience"] = [_("Choose customer or staff.")]
-        if notes not in TRUE + FALSE:
-            errors["internal_notes"] = [_("Give true or false.")]
-        elif notes in TRUE and audience != STAFF:
-            errors["internal_notes"] = [_("Internal notes are only printed for staff.")]
-        if errors:
-            raise ValidationError(errors)
+        printout = PRINTOUTS.get(request.query_params.get("audience", "customer"))
+        if printout is None:
+            raise ValidationError({"audience": [_("Choose customer, staff or staff_with_notes.")]})
+        audience, include_notes = printout
         case = case_for_api(org, number)
         if case is None:
             raise NotFound()
@@ -75,7 +70,7 @@ class CasePdfView(APIView):
             org,
             case.number,
             audience=audience,
-            include_notes=notes in TRUE,
+            include_notes=include_notes,
             language=translation.get_language(),
         )
         return pdf_response(rendered.content, rendered.filename)

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.services.notes import note_add
 from organizations.services_api_keys import api_key_create
 from printing.models import PrintJob, PrintSettings
 from printing.services.jobs import labels_job_create, print_job_run, print_jobs_expire
@@ -223,8 +224,15 @@ def test_api_returns_the_case_pdf(tenant, case):
     response = _api(secret, case.number)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Ødelagt lokk" in pdf_text(response.content)
-    assert _api(secret, case.number, audience="customer", internal_notes="true").status_code == 400
-    assert _api(secret, case.number, audience="staff", internal_notes="true").status_code == 200
+    note = "Kun for ansatte: nøkkel i postkassen"
+    note_add(org=tenant.org, actor=tenant.caseworker, case=case, body=note)
+    assert note not in pdf_text(_api(secret, case.number, audience="customer").content)
+    assert note not in pdf_text(_api(secret, case.number, audience="staff").content)
+    with_notes = _api(secret, case.number, audience="staff_with_notes")
+    assert with_notes.status_code == 200 and note in pdf_text(with_notes.content)
+    refused = _api(secret, case.number, audience="staff", internal_notes="true")
+    assert refused.status_code == 400 and "internal_notes" in refused.json()["errors"]
+    assert _api(secret, case.number, audience="everyone").status_code == 400
 
 
 def test_api_outsiders_key_gets_404(tenant, other_tenant, case):
