@@ -22,37 +22,15 @@ from django.utils.translation import gettext as _
 
 from customers.models import ContactRole, Customer
 from customers.personal_data import Part
+from customers.services import CUSTOMER_FIELDS
 from properties.models import Property
 
 # Shorter strings are not searched for: "Bo" or "12" would hit unrelated text.
 MIN_NEEDLE_LENGTH = 4
 
-CUSTOMER_EXPORT_FIELDS = (
-    "id",
-    "customer_type",
-    "kind",
-    "name",
-    "email",
-    "phone",
-    "address",
-    "postcode",
-    "city",
-    "org_number",
-    "contact_person",
-    "notes",
-    "created_at",
-    "updated_at",
-)
-SCRUBBED_FIELDS = (
-    "email",
-    "phone",
-    "address",
-    "postcode",
-    "city",
-    "org_number",
-    "contact_person",
-    "notes",
-)
+CUSTOMER_EXPORT_FIELDS = ("id", *CUSTOMER_FIELDS, "created_at", "updated_at")
+# Everything personal on the row; the name is replaced, the type and kind say nothing of them.
+SCRUBBED_FIELDS = tuple(f for f in CUSTOMER_FIELDS if f not in ("customer_type", "kind", "name"))
 
 
 def compact(value: str) -> str:

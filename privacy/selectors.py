@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,15 @@ def retention_policy_for(org: Organization) -> RetentionPolicy:
     )
 
 
+def exported_count(value: Any) -> int:
+    """How many items a part's export holds (rows in its lists, else 1 per value)."""
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(v) if isinstance(v, list) else 1 for v in value.values())
+    return 0 if value in (None, "") else 1
+
+
 def privacy_log_page(org: Organization, page: str | int | None) -> Page:
     entries = PrivacyLog.objects.filter(organization=org).select_related("actor")
     return Paginator(entries.order_by("-created_at", "-id"), LOG_PAGE_SIZE).get_page(page)
@@ -37,11 +48,9 @@ def privacy_log_page(org: Organization, page: str | int | None) -> Page:
 
 def erasure_preview(org: Organization, customer: Customer) -> list[tuple[str, int]]:
     """(what, how many) for every registered part, for the confirmation page."""
-    from privacy.services import _count
-
     rows = []
     for part in personal_data.parts():
         files = sum(1 for _name, _file in part.files(org, customer))
-        count = _count(part.export(org, customer)) + files
+        count = exported_count(part.export(org, customer)) + files
         rows.append((str(PART_LABELS.get(part.name, part.name)), count))
     return rows

@@ -34,17 +34,10 @@ from customers.personal_data_part import identifiers, redact
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
 from privacy.models import PrivacyLog, RetentionPolicy
+from privacy.selectors import exported_count
 
 REASON_MAX = 300
 COPY_CHUNK = 1024 * 1024
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, list):
-        return len(value)
-    if isinstance(value, dict):
-        return sum(len(v) if isinstance(v, list) else 1 for v in value.values())
-    return 0 if value in (None, "") else 1
 
 
 def _safe_path(name: str) -> str:
@@ -89,7 +82,7 @@ def customer_export(*, org: Organization, actor: User | None, customer: Customer
             for part in personal_data.parts():
                 exported = part.export(org, customer)
                 data[part.name] = exported
-                counts[part.name] = _count(exported)
+                counts[part.name] = exported_count(exported)
                 for arcname, source in part.files(org, customer):
                     path = f"files/{_safe_path(part.name)}/{_safe_path(arcname)}"
                     files += _write_file(archive, path, source)
@@ -152,7 +145,7 @@ def customer_erase(
         counts: dict[str, int] = {}
         names: list[str] = []
         for part in parts:
-            counts[part.name] = _count(part.export(org, customer))
+            counts[part.name] = exported_count(part.export(org, customer))
             for _arcname, source in part.files(org, customer):
                 if isinstance(source, FieldFile) and source.name:
                     names.append(source.name)
