@@ -95,3 +95,25 @@ def _empty_cache():
 
     cache.clear()
     forget_local_rules()
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A real Celery worker (solo pool, in a thread) consuming the test Redis broker; tasks are
+    not run eagerly while it lives."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            celery_app,
+            pool="solo",
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = True

@@ -24,24 +24,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def real_worker(transactional_db):
-    from celery.contrib.testing.worker import start_worker
-
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=10,
-        ):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = True
-
-
 def _wait_until(predicate, timeout: float = 20.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

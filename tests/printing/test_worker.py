@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from config.celery import app as celery_app
 from printing.models import PrintJob
 from printing.services.jobs import labels_job_create, print_jobs_sweep
 from properties.models import Container
@@ -20,24 +19,6 @@ pytestmark = [
     pytest.mark.celery,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"),
 ]
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    from celery.contrib.testing.worker import start_worker
-
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="solo",
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = True
 
 
 def test_500_labels_render_in_the_worker_with_progress_reported(real_worker):
