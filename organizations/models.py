@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models_audit import EVENT_TAB_DEFAULTS, AuditEvent  # noqa: F401 (registers it)
+
 # Slugs that would shadow a top-level URL; an organization may not take them.
 RESERVED_SLUGS = frozenset(
     {
@@ -149,6 +151,10 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Added below every e-mail the organization sends to customers and suppliers."),
     )
+    # {module: bool}: which modules show the Events tab on their pages. A module not named
+    # here has its default (organizations.models_audit.EVENT_TAB_DEFAULTS); read it through
+    # `events_enabled(module)`, which costs no query.
+    event_tabs = models.JSONField(_("Events tabs"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -158,6 +164,12 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def events_enabled(self, module: str) -> bool:
+        """Whether the module's pages show their Events tab."""
+        if module not in EVENT_TAB_DEFAULTS:
+            return False
+        return bool((self.event_tabs or {}).get(module, EVENT_TAB_DEFAULTS[module]))
 
     @property
     def logo_url(self) -> str:
