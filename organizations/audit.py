@@ -50,6 +50,24 @@ def audit_record(
     return event
 
 
+def audit_created(
+    *,
+    org: Organization,
+    actor: User | str | None,
+    module: str,
+    obj: models.Model,
+    fields: Iterable[str],
+    action: str = "created",
+) -> AuditEvent:
+    """A new object's event, with the values it was given ({field: ["", value]}, empty
+    values left out)."""
+    values = model_snapshot(obj, fields)
+    changes = {name: ["", value] for name, value in values.items() if value}
+    return audit_record(
+        org=org, actor=actor, module=module, obj=obj, action=action, changes=changes
+    )
+
+
 def audit_build(
     *,
     org: Organization,

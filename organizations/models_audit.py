@@ -57,6 +57,15 @@ class AuditAction(models.TextChoices):
     ATTACHED = "attached", _("attached")
     CLOSED = "closed", _("closed")
     REOPENED = "reopened", _("reopened")
+    NOTE_ADDED = "note_added", _("added a note")
+    TASK_ADDED = "task_added", _("added a task")
+    TASK_DONE = "task_done", _("completed a task")
+    TIME_LOGGED = "time_logged", _("logged time")
+    MESSAGE_REQUESTED = "message_requested", _("message requested")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    RESTORED = "restored", _("restored")
+    ANONYMISED = "anonymised", _("anonymised")
 
 
 class AuditEvent(models.Model):
