@@ -11,3 +11,8 @@ class CustomersConfig(AppConfig):
         from customers.personal_data_part import PART
 
         personal_data.register(PART)
+
+        from customers.personal_data_audit import PART as EVENTS_PART
+
+        # After the customers part, so it erases before it (the parts erase in reverse).
+        personal_data.register(EVENTS_PART)

@@ -1,9 +1,9 @@
 """Writes for customers, suppliers and contact roles.
 
 Every function validates first and raises `ValidationError` with a dict of field → message, so a
-form can show each message next to the field the user typed it in. Customers and properties have
-no history table of their own (CaseEvent lives in `cases`, above us in the import stack), so these
-writes append no audit row.
+form can show each message next to the field the user typed it in. Each write records who did
+what, with old and new values, in the organization's audit trail (organizations.audit, module
+"customers"); a contact role's event is on the customer and on the property (module "properties").
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import ContactRole, Customer, Supplier
+from organizations.audit import audit_changes, audit_created, audit_record, model_snapshot
 from organizations.models import Membership, Organization, User
+from organizations.models_audit import AuditAction, AuditModule
 from organizations.scoping import check_same_org
 from properties.models import Property
 
@@ -38,6 +40,12 @@ CUSTOMER_FIELDS = (
 )
 COMPANY_ONLY_FIELDS = ("org_number", "contact_person")
 SUPPLIER_FIELDS = ("name", "email", "phone", "trade", "org_number", "is_active")
+SUPPLIER_AUDIT_FIELDS = (*SUPPLIER_FIELDS, "users")
+CONTACT_ROLE_AUDIT_FIELDS = ("role", "start_date", "end_date")
+
+
+def _audit(org, actor, obj, action, changes=None, module=AuditModule.CUSTOMERS):
+    audit_record(org=org, actor=actor, module=module, obj=obj, action=action, changes=changes)
 
 
 def normalize_email(value: str) -> str:
@@ -122,7 +130,9 @@ def customer_create(
             "notes": notes,
         }
     )
-    return Customer.objects.create(organization=org, **values)
+    customer = Customer.objects.create(organization=org, **values)
+    audit_created(org=org, actor=actor, module="customers", obj=customer, fields=CUSTOMER_FIELDS)
+    return customer
 
 
 @transaction.atomic
@@ -138,10 +148,12 @@ def customer_update(
     values.update(changes)
     values = _validate_customer(values)
     changed = [field for field in CUSTOMER_FIELDS if getattr(customer, field) != values[field]]
+    before = model_snapshot(customer, changed)
     for field in changed:
         setattr(customer, field, values[field])
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
+        _audit(org, actor, customer, AuditAction.CHANGED, audit_changes(before, customer, changed))
     return customer
 
 
@@ -214,7 +226,10 @@ def supplier_create(
     users = _supplier_users(org, users)
     supplier = Supplier.objects.create(organization=org, **values)
     if users:
-        supplier.users.set(users)
+        supplier.users.set(users, through_defaults={"organization": org})
+    audit_created(
+        org=org, actor=actor, module="customers", obj=supplier, fields=SUPPLIER_AUDIT_FIELDS
+    )
     return supplier
 
 
@@ -238,12 +253,17 @@ def supplier_update(
     if users is not None:
         users = _supplier_users(org, users)
     changed = [field for field in SUPPLIER_FIELDS if getattr(supplier, field) != values[field]]
+    watched = [*changed, "users"] if users is not None else changed
+    before = model_snapshot(supplier, watched)
     for field in changed:
         setattr(supplier, field, values[field])
     if changed:
         supplier.save(update_fields=changed)
     if users is not None:
-        supplier.users.set(users)
+        supplier.users.set(users, through_defaults={"organization": org})
+    diff = audit_changes(before, supplier, watched)
+    if diff:
+        _audit(org, actor, supplier, AuditAction.CHANGED, diff)
     return supplier
 
 
@@ -308,13 +328,45 @@ def contact_role_add(
         end_date=end_date,
         existing=None,
     )
-    return ContactRole.objects.create(
+    contact_role = ContactRole.objects.create(
         organization=org,
         customer=customer,
         property=property,
         role=role,
         start_date=start_date,
         end_date=end_date,
+    )
+    _audit_contact_role(org, actor, contact_role, AuditAction.LINKED, {})
+    return contact_role
+
+
+def _audit_contact_role(
+    org, actor, contact_role: ContactRole, action: str, before: dict | None
+) -> None:
+    """The event on both sides: on the customer (naming the property) and on the property
+    (naming the customer)."""
+    if before is None:  # the role is gone
+        changes = {"role": [model_snapshot(contact_role, ["role"])["role"], ""]}
+    else:
+        changes = audit_changes(before, contact_role, CONTACT_ROLE_AUDIT_FIELDS)
+    if not changes:
+        return
+    customer, prop = contact_role.customer, contact_role.property
+    # The other side: added, removed, or the same (shown as context) when only changed.
+    slots = {AuditAction.LINKED: (False, True), AuditAction.UNLINKED: (True, False)}
+    was, now = slots.get(action, (True, True))
+
+    def side(obj) -> list[str]:
+        return [str(obj) if was else "", str(obj) if now else ""]
+
+    _audit(org, actor, customer, action, {"property": side(prop), **changes})
+    _audit(
+        org,
+        actor,
+        prop,
+        action,
+        {"customer": side(customer), **changes},
+        module=AuditModule.PROPERTIES,
     )
 
 
@@ -339,10 +391,12 @@ def contact_role_update(
         end_date=end_date,
         existing=contact_role,
     )
+    before = model_snapshot(contact_role, CONTACT_ROLE_AUDIT_FIELDS)
     contact_role.role = role
     contact_role.start_date = start_date
     contact_role.end_date = end_date
     contact_role.save(update_fields=["role", "start_date", "end_date"])
+    _audit_contact_role(org, actor, contact_role, AuditAction.CHANGED, before)
     return contact_role
 
 
@@ -365,8 +419,11 @@ def contact_role_end(
     if contact_role.end_date and contact_role.end_date <= end_date:
         raise ValidationError(_("This role has already ended."))
     if contact_role.start_date and contact_role.start_date > end_date:
+        _audit_contact_role(org, actor, contact_role, AuditAction.UNLINKED, None)
         contact_role.delete()
         return None
+    before = model_snapshot(contact_role, CONTACT_ROLE_AUDIT_FIELDS)
     contact_role.end_date = end_date
     contact_role.save(update_fields=["end_date"])
+    _audit_contact_role(org, actor, contact_role, AuditAction.UNLINKED, before)
     return contact_role

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import translation
 
 from organizations.models import ApiKey, Organization, User
@@ -171,6 +172,6 @@ def value_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(sorted(value_text(item) for item in value))
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):
         return value.name or ""
     return str(value)

@@ -22,11 +22,24 @@ from organizations.account_email import (
     send_account_email,
     set_password_link,
 )
+from organizations.audit import audit_changes, audit_record, model_snapshot
 from organizations.images import ImageTooLarge, image_size
 from organizations.models import Invitation, Membership, Organization, Team, User
 from organizations.scoping import check_same_org
 
 logger = logging.getLogger(__name__)
+
+SETTINGS = "settings"  # the audit trail's module for everything on this page
+
+
+def _audit(
+    org: Organization, actor, obj, action: str, changes: dict | None = None, label: str = ""
+) -> None:
+    if isinstance(obj, Membership) and not label:
+        label = str(obj.user)  # not "user @ organization (role)"
+    audit_record(
+        org=org, actor=actor, module=SETTINGS, obj=obj, action=action, changes=changes, label=label
+    )
 
 
 def _last_admin_guard(org: Organization, membership: Membership) -> None:
@@ -37,6 +50,10 @@ def _last_admin_guard(org: Organization, membership: Membership) -> None:
     )
     if not others:
         raise ValidationError(_("An organization must keep at least one active administrator."))
+
+
+def _role_label(role: str) -> str:
+    return model_snapshot(Membership(role=role), ["role"])["role"]
 
 
 def invitation_link(org: Organization, site_url: str | None = None) -> str:
@@ -69,6 +86,7 @@ def member_invite(
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
         membership = Membership.objects.create(organization=org, user=user, role=role)
+        _audit(org, actor, membership, "invited", {"role": ["", _role_label(role)]})
         # The outbox row is written in this transaction and sent after it commits.
         send_account_email(
             kind=INVITATION,
@@ -93,6 +111,7 @@ def member_invite(
             "expires_at": now + timedelta(days=Invitation.VALID_DAYS),
         },
     )
+    _audit(org, actor, invitation, "invited", {"role": ["", _role_label(role)]}, label=email)
     send_account_email(
         kind=INVITATION,
         org=org,
@@ -125,10 +144,13 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     membership, made = Membership.objects.get_or_create(
         organization_id=invitation.organization_id, user=user, defaults={"role": invitation.role}
     )
+    before = model_snapshot(membership, ["role", "is_active"]) if not made else {}
     if not made:
         membership.role = invitation.role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
+    changes = audit_changes(before, membership, ["role", "is_active"] if before else ["role"])
+    _audit(invitation.organization, user, membership, "joined", changes)
     invitation.delete()
     return membership
 
@@ -136,13 +158,16 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
 @transaction.atomic
 def invitation_decline(*, user: User, invitation: Invitation) -> None:
     """`user` declines their own invitation (an expired one too): it is removed."""
-    _own_invitation(user, invitation).delete()
+    invitation = _own_invitation(user, invitation)
+    _audit(invitation.organization, user, invitation, "declined", label=invitation.email)
+    invitation.delete()
 
 
 @transaction.atomic
 def invitation_withdraw(*, org: Organization, actor: User, invitation: Invitation) -> None:
     """An admin of `org` takes back an invitation not yet accepted."""
     check_same_org(org, invitation)
+    _audit(org, actor, invitation, "withdrawn", label=invitation.email)
     invitation.delete()
 
 
@@ -155,8 +180,12 @@ def member_change_role(
         raise ValidationError(_("Unknown role."))
     if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
         _last_admin_guard(org, membership)
+    before = model_snapshot(membership, ["role"])
     membership.role = role
     membership.save(update_fields=["role"])
+    changes = audit_changes(before, membership, ["role"])
+    if changes:
+        _audit(org, actor, membership, "changed", changes)
 
 
 @transaction.atomic
@@ -166,8 +195,12 @@ def member_set_active(
     check_same_org(org, membership)
     if not active and membership.role == Membership.Role.ADMIN:
         _last_admin_guard(org, membership)
+    before = model_snapshot(membership, ["is_active"])
     membership.is_active = active
     membership.save(update_fields=["is_active"])
+    changes = audit_changes(before, membership, ["is_active"])
+    if changes:
+        _audit(org, actor, membership, "activated" if active else "deactivated", changes)
 
 
 def _check_members(org: Organization, members: Iterable[User]) -> list[User]:
@@ -197,18 +230,23 @@ def team_save(
     if clash.exists():
         raise ValidationError(_("A team with this name already exists."))
     members = _check_members(org, members)
+    before = model_snapshot(team, ["name", "members"]) if team is not None else {}
     if team is None:
         team = Team.objects.create(organization=org, name=name)
     else:
         team.name = name
         team.save(update_fields=["name"])
     team.members.set(members)
+    changes = audit_changes(before, team, ["name", "members"])
+    if changes:
+        _audit(org, actor, team, "changed" if before else "created", changes)
     return team
 
 
 @transaction.atomic
 def team_delete(*, org: Organization, actor: User, team: Team) -> None:
     check_same_org(org, team)
+    _audit(org, actor, team, "deleted", {"name": [team.name, ""]})
     team.delete()
 
 
@@ -242,6 +280,14 @@ def user_set_notification_preferences(*, user: User, **preferences: bool) -> Non
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 SIGNATURE_MAX_LENGTH = 2000
 LOGO_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+ORGANIZATION_AUDIT_FIELDS = (
+    "name",
+    "default_language",
+    "time_zone",
+    "brand_color",
+    "logo",
+    "email_signature",
+)
 
 
 def _checked_logo(upload) -> str:
@@ -289,6 +335,7 @@ def organization_update(
     commit; a new one is stored under a generated name and deleted again if saving fails.
     `email_signature` (plain text, None keeps it) ends the e-mails to customers and suppliers."""
     old_logo = org.logo.name
+    before = model_snapshot(org, ORGANIZATION_AUDIT_FIELDS)
     org.name, org.default_language = name, default_language
     org.time_zone, org.brand_color = time_zone, brand_color
     if email_signature is not None:
@@ -316,5 +363,8 @@ def organization_update(
         org.save()
     if old_logo and old_logo != org.logo.name:
         transaction.on_commit(lambda: org.logo.storage.delete(old_logo))
+    changes = audit_changes(before, org, ORGANIZATION_AUDIT_FIELDS)
+    if changes:
+        _audit(org, actor, org, "changed", changes)
     logger.info("Organization %s settings changed by %s", org.slug, actor)
     return org

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.audit import audit_changes, audit_created, audit_record
 from organizations.models import ApiKey, Organization, User
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,9 @@ def api_key_create(*, org: Organization, actor: User | None, name: str) -> tuple
         except IntegrityError:  # the same prefix twice in one organization: draw again
             continue
         logger.info("API key %s created in %s by %s", api_key.prefix, org.slug, actor)
+        audit_created(
+            org=org, actor=actor, module="settings", obj=api_key, fields=("name", "prefix")
+        )
         return api_key, secret
     raise RuntimeError("Could not draw a unique API key prefix.")
 
@@ -118,6 +122,14 @@ def api_key_revoke(*, org: Organization, actor: User | None, api_key: ApiKey) ->
         api_key.save(update_fields=["revoked_at"])
         # Only once committed: a revoke rolled back leaves the key working.
         transaction.on_commit(lambda: _mark_revoked(api_key))
+        audit_record(
+            org=org,
+            actor=actor,
+            module="settings",
+            obj=api_key,
+            action="revoked",
+            changes=audit_changes({"revoked_at": ""}, api_key, ["revoked_at"]),
+        )
         logger.info("API key %s revoked in %s by %s", api_key.prefix, org.slug, actor)
     return api_key
 

@@ -1,8 +1,8 @@
 """Writes for properties, containers and agreements.
 
 Every function validates first and raises `ValidationError` with a dict of field → message, so a
-form can show each message next to its field. Properties have no history table of their own
-(CaseEvent lives in `cases`, above us in the import stack), so these writes append no audit row.
+form can show each message next to its field. Each write records who did what, with old and new
+values, in the organization's audit trail (organizations.audit, module "properties").
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organizations.audit import audit_changes, audit_created, audit_record, model_snapshot
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
 from properties.models import Agreement, Container, Property
@@ -50,6 +51,7 @@ AGREEMENT_FIELDS = (
 MAX_DEPTH = 20
 
 CURRENCY_BY_LANGUAGE = {"nb": "NOK", "da": "DKK", "sv": "SEK"}
+MODULE = "properties"  # in the audit trail
 
 
 def default_currency(org: Organization) -> str:
@@ -66,12 +68,24 @@ def _foreign(org: Organization, obj: Any) -> bool:
     return obj is not None and obj.organization_id != org.pk
 
 
-def _apply(obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> None:
+def _apply(org, actor, obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> None:
+    """Save the changed fields and record the change in the audit trail."""
     changed = [field for field in fields if getattr(obj, field) != values[field]]
+    before = model_snapshot(obj, changed)
     for field in changed:
         setattr(obj, field, values[field])
     if changed:
         obj.save(update_fields=changed)
+        diff = audit_changes(before, obj, changed)
+        if diff:
+            audit_record(
+                org=org, actor=actor, module=MODULE, obj=obj, action="changed", changes=diff
+            )
+
+
+def _created(org, actor, obj: Any, fields: tuple[str, ...]) -> Any:
+    audit_created(org=org, actor=actor, module=MODULE, obj=obj, fields=fields)
+    return obj
 
 
 def _merged(obj: Any, fields: tuple[str, ...], changes: dict[str, Any], name: str) -> dict:
@@ -152,7 +166,8 @@ def property_create(
         },
         None,
     )
-    return Property.objects.create(organization=org, **values)
+    prop = Property.objects.create(organization=org, **values)
+    return _created(org, actor, prop, PROPERTY_FIELDS)
 
 
 @transaction.atomic
@@ -163,7 +178,7 @@ def property_update(
     check_same_org(org, property)
     values = _merged(property, PROPERTY_FIELDS, changes, "property_update")
     values = _validate_property(org, values, property)
-    _apply(property, PROPERTY_FIELDS, values)
+    _apply(org, actor, property, PROPERTY_FIELDS, values)
     return property
 
 
@@ -225,7 +240,8 @@ def container_create(
         },
         None,
     )
-    return Container.objects.create(organization=org, **values)
+    container = Container.objects.create(organization=org, **values)
+    return _created(org, actor, container, CONTAINER_FIELDS)
 
 
 @transaction.atomic
@@ -235,7 +251,7 @@ def container_update(
     check_same_org(org, container)
     values = _merged(container, CONTAINER_FIELDS, changes, "container_update")
     values = _validate_container(org, values, container)
-    _apply(container, CONTAINER_FIELDS, values)
+    _apply(org, actor, container, CONTAINER_FIELDS, values)
     return container
 
 
@@ -295,7 +311,8 @@ def agreement_create(
             "description": description,
         },
     )
-    return Agreement.objects.create(organization=org, **values)
+    agreement = Agreement.objects.create(organization=org, **values)
+    return _created(org, actor, agreement, AGREEMENT_FIELDS)
 
 
 @transaction.atomic
@@ -307,5 +324,5 @@ def agreement_update(
     if values.get("price") is not None:
         values["price"] = Decimal(str(values["price"]))
     values = _validate_agreement(org, values)
-    _apply(agreement, AGREEMENT_FIELDS, values)
+    _apply(org, actor, agreement, AGREEMENT_FIELDS, values)
     return agreement

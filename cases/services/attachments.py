@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cases.models import Attachment, Case, CaseEvent, Note, Task
-from cases.services.events import event_build
+from cases.services.events import event_build, events_save
 from cases.services.thumbnails import thumbnails_make_after_commit
 from organizations.images import ImageTooLarge, image_size, max_megapixels
 from organizations.models import Organization, User
@@ -328,7 +328,7 @@ def attachments_add(
     checked = attachments_check(uploads)
     with files_removed_on_error() as written, transaction.atomic():
         rows = attachments_store(org=org, actor=actor, case=case, checked=checked, written=written)
-        CaseEvent.objects.bulk_create(
+        events_save(
             [
                 event_build(
                     case=case,

@@ -23,7 +23,7 @@ from cases.services.cases import (
     staff_user_ids,
     status_side_effects,
 )
-from cases.services.events import event_build
+from cases.services.events import event_build, events_save
 from cases.services.tags import tag_names
 from organizations.models import Organization, User
 from organizations.web import parse_ids as web_parse_ids
@@ -125,7 +125,7 @@ def cases_bulk_change(
         )
     elif dirty:  # only tags changed: still mark the cases as touched
         Case.objects.filter(pk__in=list(dirty)).update(updated_at=now)
-    CaseEvent.objects.bulk_create(result.events, batch_size=500)
+    events_save(result.events, batch_size=500)
     notify_assignees(org, actor, newly_assigned)
     result.changed = len(dirty)
     return result

@@ -16,7 +16,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, NotificationRequest
-from cases.services.events import event_build
+from cases.services.events import event_build, events_save
 from cases.services.messages import creation_notices, resolution_notice
 from cases.services.numbering import case_numbers_reserve
 from customers.models import Customer, Supplier
@@ -160,7 +160,7 @@ def case_create_many(
     Case.teams.through.objects.bulk_create(team_links)
     Case.containers.through.objects.bulk_create(container_links)
     NotificationRequest.objects.bulk_create(requests)
-    CaseEvent.objects.bulk_create(events)
+    events_save(events)
     notify_assignees(org, actor, [c for c in cases if c.assignee_id])
     return cases
 
@@ -312,7 +312,7 @@ def case_change(
     if event_data:
         for event in events:
             event.data = {**event.data, **event_data}
-    CaseEvent.objects.bulk_create(events)
+    events_save(events)
     if "assignee" in update_fields and case.assignee_id:
         notify_assignees(org, actor, [case])
     if "supplier" in update_fields and case.supplier_id:

@@ -17,7 +17,7 @@ from cases.services.attachments import (
     files_removed_on_error,
 )
 from cases.services.cases import case_change, case_url
-from cases.services.events import event_build
+from cases.services.events import event_build, event_save
 from notifications.models import Notification
 from notifications.staff import notify_staff
 from organizations.models import Organization, User
@@ -92,7 +92,7 @@ def case_message_receive(
                 "refused_attachments": refused,
             },
         )
-        event.save()
+        event_save(event)
         if not case.is_open:
             case_change(org=org, actor=actor, case=case, status=Case.Status.IN_PROGRESS)
         else:

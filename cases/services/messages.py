@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseEvent, NotificationRequest
-from cases.services.events import event_build
+from cases.services.events import event_build, events_save
 from customers.models import Customer
 from notifications.messages import language_for, render, template_for
 from notifications.models import OutboundMessage
@@ -217,7 +217,7 @@ def case_message_send(
         )
         for row in rows
     ]
-    CaseEvent.objects.bulk_create(events)
+    events_save(events)
     if kind == Kind.REPLY:
         first_response_mark(case)
     return events
@@ -467,7 +467,7 @@ def resolution_notice(*, org: Organization, actor: User | None, case: Case) -> l
         )
         for row in rows
     ]
-    CaseEvent.objects.bulk_create(events)
+    events_save(events)
     return events
 
 

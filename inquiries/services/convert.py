@@ -17,11 +17,12 @@ from cases.models import attachment_path as case_attachment_path
 from cases.services.attachments import THUMBNAIL_TYPES, files_removed_on_error
 from cases.services.cases import CaseData, case_create_many
 from cases.services.categories import category_for_bulk
-from cases.services.events import event_build
+from cases.services.events import event_build, events_save
 from cases.services.thumbnails import thumbnails_make_after_commit
 from customers.models import Customer
 from customers.services import customer_create
 from inquiries.models import Channel, Inquiry, InquiryAttachment, IntakeRule
+from inquiries.services.audit import audit_converted
 from inquiries.services.files import generated_name, stored_copy
 from inquiries.services.matching import (
     NewCustomer,
@@ -114,7 +115,7 @@ def _copy_attachments(
     images = [row.pk for row in rows if row.content_type in THUMBNAIL_TYPES]
     # Decoding images would slow conversion down; a worker makes the thumbnails.
     thumbnails_make_after_commit(images)
-    CaseEvent.objects.bulk_create(
+    events_save(
         [
             event_build(
                 case=row.case,
@@ -163,7 +164,8 @@ def _customers_for(
 def _mark_converted(
     org: Organization, inquiries: Sequence[Inquiry], cases: Sequence[Case], actor: User | None
 ) -> None:
-    """Mark the inquiries converted, each linked to its case, in one statement."""
+    """Mark the inquiries converted, each linked to its case, in one statement (and one for
+    their audit events)."""
     now = timezone.now()
     for inquiry, case in zip(inquiries, cases, strict=True):
         inquiry.status = Inquiry.Status.CONVERTED
@@ -194,6 +196,7 @@ def _mark_converted(
         Inquiry.objects.bulk_update(
             inquiries, ["status", "case", "handled_by", "handled_at"], batch_size=500
         )
+    audit_converted(org, actor, inquiries, cases)
 
 
 @transaction.atomic

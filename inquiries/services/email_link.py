@@ -12,6 +12,7 @@ from cases.models import Case, CaseEvent
 from inquiries.email.parse import UnparseableEmail, parse
 from inquiries.email.pipeline import case_message_from_email
 from inquiries.models import Channel, InboundEmail, Inquiry
+from inquiries.services.audit import audit_status
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
 
@@ -51,4 +52,7 @@ def inquiry_link_to_case(
         inquiry.case = case
         fields.append("case")
     inquiry.save(update_fields=fields)
+    audit_status(
+        org, actor, [inquiry], "linked", Inquiry.Status.NEW, inquiry.status, case=["", str(case)]
+    )
     return event

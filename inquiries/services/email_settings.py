@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from inquiries.email.secrets import password_encrypt
 from inquiries.models import ImapMailbox
 from notifications.models import ReceivingAddress
+from organizations.audit import audit_changes, audit_created, audit_record, model_snapshot
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
 
@@ -30,11 +31,13 @@ def receiving_address_add(
         ReceivingAddress.objects.filter(organization=org, is_primary=True).update(is_primary=False)
     try:
         with transaction.atomic():
-            return ReceivingAddress.objects.create(
+            row = ReceivingAddress.objects.create(
                 organization=org, address=address, is_primary=is_primary or not has_primary
             )
     except IntegrityError as exc:  # taken at the same moment by someone else
         raise ValidationError({"address": _("This address is already in use.")}) from exc
+    audit_created(org=org, actor=actor, module=SETTINGS, obj=row, fields=("address", "is_primary"))
+    return row
 
 
 @transaction.atomic
@@ -44,12 +47,22 @@ def receiving_address_make_primary(
     check_same_org(org, address)
     ReceivingAddress.objects.filter(organization=org, is_primary=True).update(is_primary=False)
     ReceivingAddress.objects.filter(pk=address.pk).update(is_primary=True)
+    if not address.is_primary:
+        audit_record(
+            org=org,
+            actor=actor,
+            module=SETTINGS,
+            obj=address,
+            action="changed",
+            changes={"is_primary": ["No", "Yes"]},
+        )
 
 
 @transaction.atomic
 def receiving_address_delete(*, org: Organization, actor: User, address: ReceivingAddress) -> None:
     check_same_org(org, address)
     was_primary = address.is_primary
+    audit_record(org=org, actor=actor, module=SETTINGS, obj=address, action="deleted")
     address.delete()
     if was_primary:
         successor = ReceivingAddress.objects.filter(organization=org).order_by("pk").first()
@@ -58,6 +71,7 @@ def receiving_address_delete(*, org: Organization, actor: User, address: Receivi
 
 
 IMAP_FIELDS = ("host", "port", "use_ssl", "username", "folder", "is_active")
+SETTINGS = "settings"  # the audit trail's module
 
 
 @transaction.atomic
@@ -75,6 +89,8 @@ def imap_mailbox_save(
             raise ValidationError({"password": _("Enter the mailbox's password.")})
         mailbox = ImapMailbox(organization=org)
     check_same_org(org, mailbox)
+    created = mailbox.pk is None
+    before = {} if created else model_snapshot(mailbox, IMAP_FIELDS)
     for name in IMAP_FIELDS:
         if name in fields:
             setattr(mailbox, name, fields[name])
@@ -88,6 +104,14 @@ def imap_mailbox_save(
     if duplicate.exists():
         raise ValidationError(_("This mailbox is already set up."))
     mailbox.save()
+    changes = audit_changes(before, mailbox, IMAP_FIELDS)
+    if password and not created:
+        changes["password"] = ["•••", "•••"]  # changed; never the secret itself
+    if created or changes:
+        action = "created" if created else "changed"
+        audit_record(
+            org=org, actor=actor, module=SETTINGS, obj=mailbox, action=action, changes=changes
+        )
     return mailbox
 
 
@@ -95,4 +119,5 @@ def imap_mailbox_save(
 def imap_mailbox_delete(*, org: Organization, actor: User, mailbox: ImapMailbox) -> None:
     """Stop polling and forget the mailbox; e-mails already received stay."""
     check_same_org(org, mailbox)
+    audit_record(org=org, actor=actor, module=SETTINGS, obj=mailbox, action="deleted")
     mailbox.delete()

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from cases.services.attachments import files_removed_on_error
 from customers.models import Customer
 from customers.services import normalize_email
 from inquiries.models import Channel, Inquiry, InquiryAttachment
+from inquiries.services.audit import audit_received
 from inquiries.services.convert import inquiries_convert_by_rules
 from inquiries.services.files import attachments_check, generated_name
 from inquiries.services.matching import property_resolve
@@ -107,6 +108,7 @@ def _create(
         registered_by=registered_by,
     )
     InquiryAttachment.objects.bulk_create(_attachment_rows(org, inquiry, checked, written))
+    audit_received(org, registered_by, [inquiry])
     return inquiry
 
 
@@ -178,11 +180,12 @@ def inquiry_receive(
     channel_group_for(channel)
     attachments = list(attachments)
     at_once = creates_case_at_once(org, channel)
-    # The common case (no files, the inquiry waits in the tray) is one INSERT: atomic on its
-    # own, so it skips the BEGIN/COMMIT round trips. Files or an immediate case need a
-    # transaction so that nothing is left half-done; files written are deleted if it fails,
-    # at its COMMIT too.
-    guard = transaction.atomic() if attachments or at_once else contextlib.nullcontext()
+    # The inquiry and its audit row need a transaction so that nothing is left half-done
+    # (files written are deleted if it fails, at its COMMIT too); inside the request's own
+    # (the organization scope) no savepoint is added for the common case (no files, the
+    # inquiry waits in the tray).
+    nested = connection.in_atomic_block and not (attachments or at_once)
+    guard = contextlib.nullcontext() if nested else transaction.atomic()
     with files_removed_on_error() as written, guard:
         inquiry = _create(
             org=org,
@@ -298,6 +301,7 @@ def inquiries_receive_many(
         for inquiry, checked in zip(rows, files, strict=True):
             attachments += _attachment_rows(org, inquiry, checked, written)
         InquiryAttachment.objects.bulk_create(attachments)
+        audit_received(org, None, rows)
         if at_once and rows:
             inquiries_convert_by_rules(org=org, actor=None, ids=[i.pk for i in rows], bulk=False)
             converted = dict(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inquiries.models import Inquiry, InquiryAttachment
+from inquiries.services.audit import audit_status
 from inquiries.services.files import stored_delete
 from organizations.models import Organization, User
 
@@ -20,6 +21,17 @@ RESTORE_DAYS = 30
 
 def _ids(inquiries: Iterable[Inquiry | int]) -> set[int]:
     return {i.pk if isinstance(i, Inquiry) else int(i) for i in inquiries}
+
+
+def _locked(org: Organization, inquiries: Iterable[Inquiry | int], status: str) -> list[Inquiry]:
+    """The organization's inquiries among `inquiries` in `status`, locked (their audit events
+    name them)."""
+    return list(
+        Inquiry.objects.select_for_update()
+        .filter(organization=org, pk__in=_ids(inquiries), status=status)
+        .only("pk", "organization_id", "subject", "message")
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -37,9 +49,17 @@ def inquiry_delete_many(
     if len(reason) > 300:
         raise ValidationError({"reason": _("At most %(limit)d characters.") % {"limit": 300}})
     now = timezone.now()
-    return Inquiry.objects.filter(
-        organization=org, pk__in=_ids(inquiries), status=Inquiry.Status.NEW
-    ).update(
+    rows = _locked(org, inquiries, Inquiry.Status.NEW)
+    audit_status(
+        org,
+        actor,
+        rows,
+        "deleted",
+        Inquiry.Status.NEW,
+        Inquiry.Status.DELETED,
+        reason=["", reason],
+    )
+    return Inquiry.objects.filter(pk__in=[row.pk for row in rows]).update(
         status=Inquiry.Status.DELETED,
         deleted_reason=reason,
         deleted_at=now,
@@ -53,9 +73,9 @@ def inquiry_restore_many(
     *, org: Organization, actor: User | None, inquiries: Iterable[Inquiry | int]
 ) -> int:
     """Bring deleted inquiries of `org` back to the tray. Returns how many were restored."""
-    return Inquiry.objects.filter(
-        organization=org, pk__in=_ids(inquiries), status=Inquiry.Status.DELETED
-    ).update(
+    rows = _locked(org, inquiries, Inquiry.Status.DELETED)
+    audit_status(org, actor, rows, "restored", Inquiry.Status.DELETED, Inquiry.Status.NEW)
+    return Inquiry.objects.filter(pk__in=[row.pk for row in rows]).update(
         status=Inquiry.Status.NEW,
         deleted_reason="",
         deleted_at=None,

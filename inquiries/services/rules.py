@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Category
 from customers.models import Customer
 from inquiries.models import Channel, IntakeRule
+from organizations.audit import audit_changes, audit_record, model_snapshot
 from organizations.models import Organization, Team, User
 from organizations.selectors import staff_members
 
@@ -299,6 +300,12 @@ def intake_rule_update(
     if teams is not None and any(t.organization_id != org.pk for t in teams):
         raise ValidationError({"teams": _("That belongs to another organization.")})
     changed = [name for name, value in changes.items() if getattr(rule, name) != value]
+    watched = [
+        *changed,
+        *(["assignees"] if assignees is not None else []),
+        *(["teams"] if teams is not None else []),
+    ]
+    snapshot = model_snapshot(rule, watched)
     for name in changed:
         setattr(rule, name, changes[name])
     if changed:
@@ -311,6 +318,11 @@ def intake_rule_update(
             rule.save(update_fields=["next_assignee_index"])
     if teams is not None:
         rule.teams.set(teams)
+    diff = audit_changes(snapshot, rule, watched)
+    if diff:
+        audit_record(
+            org=org, actor=actor, module="settings", obj=rule, action="changed", changes=diff
+        )
     return rule
 
 
@@ -327,4 +339,12 @@ def bulk_category_set(*, org: Organization, actor: User | None, category: Catego
     if not category.is_bulk_default:
         category.is_bulk_default = True
         category.save(update_fields=["is_bulk_default"])
+        audit_record(
+            org=org,
+            actor=actor,
+            module="settings",
+            obj=category,
+            action="changed",
+            changes={"is_bulk_default": ["No", "Yes"]},
+        )
     return category
