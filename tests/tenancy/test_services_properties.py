@@ -48,9 +48,10 @@ def _call(function, a, **fields):
             container_create, a, property=b["property"], container_id="X-1", fraction="Paper"
         ),
     ),
+    # Their container moved onto our property: nothing but the container guard stops it.
     Guard(
         "container_update: container",
-        lambda a, b: _call(container_update, a, container=b["container"], fraction="Glass"),
+        lambda a, b: _call(container_update, a, container=b["container"], property=a["property"]),
     ),
     Guard(
         "container_update: property",
@@ -68,7 +69,9 @@ def _call(function, a, **fields):
     ),
     Guard(
         "agreement_update: agreement",
-        lambda a, b: _call(agreement_update, a, agreement=b["agreement"], description="Taken"),
+        lambda a, b: _call(
+            agreement_update, a, agreement=b["agreement"], property=a["property"], customer=None
+        ),
     ),
     Guard(
         "agreement_update: property",
