@@ -12,3 +12,7 @@ class CasesConfig(AppConfig):
         from customers import personal_data
 
         personal_data.register(PART)
+
+        from cases.views.events import register_links
+
+        register_links()

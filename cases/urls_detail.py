@@ -1,10 +1,11 @@
 from django.urls import path
 
-from cases.views import attachments, detail, messages, notes, tags, tasks, time
+from cases.views import attachments, detail, events, messages, notes, tags, tasks, time
 
 # Below /<org>/cases/<number>/: the case page and everything done on it.
 urlpatterns = [
     path("", detail.case_detail, name="case_detail"),
+    path("events/", events.case_events, name="case_events"),
     path("field/<slug:field>/", detail.case_field, name="case_field"),
     path("close/", detail.case_close_view, name="case_close"),
     path("reopen/", detail.case_reopen_view, name="case_reopen"),

@@ -13,6 +13,9 @@ class CustomersConfig(AppConfig):
         personal_data.register(PART)
 
         from customers.personal_data_audit import PART as EVENTS_PART
+        from customers.views.events import register_links
 
         # After the customers part, so it erases before it (the parts erase in reverse).
         personal_data.register(EVENTS_PART)
+
+        register_links()

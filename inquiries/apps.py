@@ -20,3 +20,7 @@ class InquiriesConfig(AppConfig):
         from inquiries.personal_data import PART
 
         personal_data.register(PART)
+
+        from inquiries.views.events import register_links
+
+        register_links()

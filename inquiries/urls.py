@@ -2,6 +2,7 @@ from django.urls import path
 
 from inquiries import views
 from inquiries.views import email as email_views
+from inquiries.views import events as event_views
 
 app_name = "inquiries"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("new/", views.inquiry_register, name="inquiry_register"),
     path("<int:inquiry_id>/", views.inquiry_preview, name="inquiry_preview"),
     path("<int:inquiry_id>/convert/", views.inquiry_convert, name="inquiry_convert"),
+    path("<int:inquiry_id>/events/", event_views.inquiry_events, name="inquiry_events"),
     path(
         "<int:inquiry_id>/attachments/<int:attachment_id>/",
         views.inquiry_attachment,

@@ -28,6 +28,7 @@ from organizations.models_audit import AuditEvent, AuditModule
 # Names in `changes` that are no field of the object's model.
 EXTRA_LABELS = {
     "task": gettext_lazy("Task"),
+    "task_status": gettext_lazy("Task status"),
     "completion_note": gettext_lazy("Completion note"),
     "attachment": gettext_lazy("File"),
     "minutes": gettext_lazy("Minutes"),

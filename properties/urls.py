@@ -1,6 +1,6 @@
 from django.urls import path
 
-from properties.views import agreements, containers, properties
+from properties.views import agreements, containers, events, properties
 
 app_name = "properties"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("options/", properties.property_options, name="property_options"),
     path("<int:property_id>/", properties.property_detail, name="property_detail"),
     path("<int:property_id>/edit/", properties.property_edit, name="property_edit"),
+    path("<int:property_id>/events/", events.property_events, name="property_events"),
     path("containers/", containers.container_list, name="container_list"),
     path("containers/new/", containers.container_create, name="container_create"),
     path(

@@ -59,6 +59,7 @@ ENDPOINTS: dict[str, list[str]] = {
     "inquiries:inquiry_list": ["status", "channel", "date_from", "date_to", "page"],
     "inquiries:received_emails": ["status", "page"],
     "privacy:settings": ["page"],
+    "organizations:events": ["module", "user", "date_from", "date_to", "after"],
 }
 # Views that read the query string but only as a yes/no flag, or only on POST.
 NOT_LISTED = {

@@ -7,7 +7,7 @@ from django.db.models import BooleanField
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, Task
 from organizations.audit import actor_fields, audit_bulk_create, value_text
 from organizations.models import User
 from organizations.models_audit import AuditAction, AuditEvent, AuditModule
@@ -156,7 +156,10 @@ def audit_event_for(event: CaseEvent) -> AuditEvent:
 
 def _audit_text(field: str, value: str) -> str:
     try:
-        model_field = Case._meta.get_field(field)
+        if field == "task_status":  # a task reopened on the case
+            model_field = Task._meta.get_field("status")
+        else:
+            model_field = Case._meta.get_field(field)
     except FieldDoesNotExist:
         return value
     if model_field.choices and value:

@@ -12,6 +12,7 @@ from cases.services.bulk import cases_bulk_change
 from cases.services.cases import case_change
 from cases.services.notes import note_add
 from cases.services.tags import case_tag_add
+from cases.services.tasks import task_add, task_complete, task_reopen
 from cases.services.time import time_entry_add
 from tests.audit.support import audit_inserts, events_of, last_event
 from tests.factories.cases import make_case
@@ -90,3 +91,18 @@ def test_bulk_change_writes_all_audit_events_in_one_insert(tenant):
     assert audit_inserts(ctx) == 1
     for case in cases:
         assert last_event(case, "changed").changes == {"priority": ["Normal", "High"]}
+
+
+def test_tasks_added_completed_and_reopened(tenant):
+    case = make_case(tenant.org, tenant.caseworker)
+    task = task_add(org=tenant.org, actor=tenant.caseworker, case=case, title="Call the plumber")
+    task_complete(org=tenant.org, actor=tenant.caseworker, task=task, note="Came on Monday")
+    task_reopen(org=tenant.org, actor=tenant.admin, task=task)
+    assert last_event(case, "task_added").changes == {"task": ["", "Call the plumber"]}
+    assert last_event(case, "task_done").changes == {
+        "task": ["Call the plumber", "Call the plumber"],
+        "completion_note": ["", "Came on Monday"],
+    }
+    reopened = last_event(case, "changed")
+    assert reopened.actor == tenant.admin
+    assert reopened.changes == {"task_status": ["Done", "Open"]}

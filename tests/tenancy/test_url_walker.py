@@ -25,6 +25,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from organizations.models_audit import EVENT_TAB_DEFAULTS
 from portal.auth import SESSION_KEY
 from tests.factories.organizations import UserFactory
 from tests.fuzz.html_forms import post_forms
@@ -64,6 +65,9 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def worlds(tenant, other_tenant) -> tuple[World, World]:
+    for t in (tenant, other_tenant):  # every module's Events tab on, so its URLs answer too
+        t.org.event_tabs = dict.fromkeys(EVENT_TAB_DEFAULTS, True)
+        t.org.save(update_fields=["event_tabs"])
     a = build_world(tenant, first_case_number=1, label="a")
     b = build_world(other_tenant, first_case_number=5001, label="b")
     return a, b
