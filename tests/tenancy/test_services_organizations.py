@@ -3,6 +3,7 @@ memberships, teams, members and API keys when working for A, called directly."""
 
 from __future__ import annotations
 
+from organizations.audit import audit_build, audit_record
 from organizations.services import (
     invitation_accept,
     invitation_decline,
@@ -74,4 +75,37 @@ def test_organizations_module_refuses_another_organizations_objects(guard, a, b)
     ),
 )
 def test_api_keys_module_refuses_another_organizations_objects(guard, a, b):
+    assert_refused(guard, a, b)
+
+
+@guards(
+    Guard(
+        "audit_record: object",
+        lambda a, b: (
+            audit_record,
+            {
+                "org": a.org,
+                "actor": admin(a),
+                "module": "customers",
+                "obj": b["customer"],
+                "action": "changed",
+            },
+        ),
+    ),
+    Guard(
+        "audit_build: object",
+        lambda a, b: (
+            audit_build,
+            {
+                "org": a.org,
+                "actor": admin(a),
+                "module": "cases",
+                "obj": b["case"],
+                "action": "changed",
+            },
+        ),
+    ),
+)
+def test_audit_module_refuses_another_organizations_objects(guard, a, b):
+    """An event of A about B's object would show B's object in A's audit trail."""
     assert_refused(guard, a, b)
