@@ -54,7 +54,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.SaksflytAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: each request starts with no organization (organizations/tenancy.py).
+    "organizations.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,16 +124,33 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            conn_health_checks=True,
-        )
-    }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend; skips the health check of a connection that just answered.
-        DATABASES["default"]["ENGINE"] = "config.postgresql"
+    _database = dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+    DATABASES = {"default": _database}
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend; skips the health check of a connection that just answered, and
+        # mirrors the tenancy scope into each transaction for row-level security.
+        _database["ENGINE"] = "config.postgresql"
+        # No server-side cursors: they outlive the statement, which PgBouncer's transaction
+        # pooling and the per-transaction tenancy setting do not allow.
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        # DATABASE_URL's role owns the schema and runs migrations ("owner" alias); the
+        # application connects as DATABASE_APP_USER, a role that is neither superuser, owner
+        # nor BYPASSRLS, so row-level security applies to it (organizations/rls.py).
+        _app_user = env.str("DATABASE_APP_USER", "saksflyt_app" if TESTING else "")
+        if _app_user:
+            DATABASES["owner"] = {**_database, "ROLE": "owner", "CONN_MAX_AGE": 0}
+            DATABASES["default"] = {
+                **_database,
+                "USER": _app_user,
+                "PASSWORD": env.str("DATABASE_APP_PASSWORD", ""),
+                "TEST": {"MIRROR": "owner"},
+            }
+        # Each request's view runs in one transaction: the tenancy setting is transaction-local.
+        DATABASES["default"]["ATOMIC_REQUESTS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -17,6 +17,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
 from config.cache import get_many_and_incr_with_expiry, incr_with_expiry
+from organizations import tenancy
 from organizations.models import ApiKey
 from organizations.services_api_keys import (
     MAX_KEY_LENGTH,
@@ -59,6 +60,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             api_key = api_key_from_cached(hashed, cached)
         if api_key is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
+        tenancy.activate(api_key.organization_id)  # for the rest of the request
         api_key_touch(api_key)
         # Answer in the organization's language unless the caller asked for one.
         if not request.META.get("HTTP_ACCEPT_LANGUAGE"):

@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from inquiries.models import Channel
 from inquiries.services.files import MAX_FILES
 from inquiries.services.intake import inquiry_receive
+from organizations import tenancy
 from organizations.forms import MultipleFileField
 from organizations.http import client_ip
 from organizations.models import Organization
@@ -146,6 +147,7 @@ EMBEDDABLE = csp_replace({"frame-ancestors": ["*"]})
 @EMBEDDABLE
 def webform(request, org_slug: str):
     org = get_object_or_404(Organization, slug=org_slug)
+    tenancy.activate(org)  # for the rest of the request
     lang = _language(request, org)
     translation.activate(lang)
     request.LANGUAGE_CODE = lang
@@ -190,6 +192,7 @@ def webform(request, org_slug: str):
 @EMBEDDABLE
 def webform_thanks(request, org_slug: str):
     org = get_object_or_404(Organization, slug=org_slug)
+    tenancy.activate(org)
     lang = _language(request, org)
     translation.activate(lang)
     request.LANGUAGE_CODE = lang

@@ -15,6 +15,7 @@ from notifications.models import OutboundMessage
 from notifications.outbox import message_queue
 from organizations.account_email import INVITATION, PASSWORD_RESET
 from organizations.models import Organization, User
+from organizations.tenancy import organization_scope
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,13 @@ def account_email_queue(
             [user.email],
         )
         return
+    # A password reset comes before any organization is chosen: the e-mail is the
+    # organization's, so it is written in that organization's scope.
+    with organization_scope(org):
+        _queue(org, user, actor, kind, message_kind, values, needs_password)
+
+
+def _queue(org, user, actor, kind, message_kind, values, needs_password) -> None:
     language = language_for(org, user.language)
     template = None
     if kind == INVITATION and not needs_password:

@@ -5,21 +5,25 @@ from __future__ import annotations
 from celery import shared_task
 
 from notifications.outbox import message_deliver, message_deliver_many, outbox_sweep
+from organizations.tenancy import all_organizations, organization_scope
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_message(message_id: int) -> str:
+def send_message(organization_id: int, message_id: int) -> str:
     """Send one outbox row. Retries are the outbox's own (rows with a due time), not Celery's,
     so they survive a Redis flush."""
-    return message_deliver(message_id)
+    with organization_scope(organization_id):
+        return message_deliver(message_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_messages(message_ids: list[int]) -> dict[str, int]:
+def send_messages(organization_id: int, message_ids: list[int]) -> dict[str, int]:
     """Send several outbox rows, one after the other (see outbox.TASK_BATCH)."""
-    return message_deliver_many(message_ids)
+    with organization_scope(organization_id):
+        return message_deliver_many(message_ids)
 
 
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
-    return outbox_sweep()
+    with all_organizations("beat re-enqueues every organization's forgotten messages"):
+        return outbox_sweep()

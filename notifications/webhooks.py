@@ -34,6 +34,11 @@ from django.views.decorators.http import require_POST
 
 from notifications.models import OutboundMessage
 from notifications.outbox import message_status_update
+from organizations.tenancy import all_organizations
+
+# An authenticated provider names a message by its own id, which is unique across
+# organizations; the report only moves that row's status forward.
+PROVIDER_REPORT = "a delivery report names its message by the provider's id"
 
 logger = logging.getLogger(__name__)
 
@@ -135,12 +140,13 @@ def on_tracking(sender, event, esp_name, **kwargs) -> None:
     if status is None or not provider_id or not isinstance(provider_id, str | int):
         return
     error = _event_error(event) if status in (Status.BOUNCED, Status.FAILED) else ""
-    message_status_update(
-        channel=OutboundMessage.Channel.EMAIL,
-        provider_message_id=str(provider_id)[:255],
-        status=status,
-        error=error,
-    )
+    with all_organizations(PROVIDER_REPORT):
+        message_status_update(
+            channel=OutboundMessage.Channel.EMAIL,
+            provider_message_id=str(provider_id)[:255],
+            status=status,
+            error=error,
+        )
 
 
 # --- SMS: Twilio ----------------------------------------------------------------------------
@@ -177,12 +183,13 @@ def twilio_status(request):
         error = (
             f"Twilio {reported} {code}".strip() if status in (Status.BOUNCED, Status.FAILED) else ""
         )
-        message_status_update(
-            channel=OutboundMessage.Channel.SMS,
-            provider_message_id=sid[:255],
-            status=status,
-            error=error,
-        )
+        with all_organizations(PROVIDER_REPORT):
+            message_status_update(
+                channel=OutboundMessage.Channel.SMS,
+                provider_message_id=sid[:255],
+                status=status,
+                error=error,
+            )
     return HttpResponse(status=204)
 
 

@@ -81,12 +81,7 @@ def send_account_email(
 def home_organization(user: User) -> Organization | None:
     """The organization a password reset e-mail comes from: the user's first active one, in
     the order the landing page uses."""
-    from organizations.models import Membership
+    from organizations.selectors import user_memberships
 
-    membership = (
-        Membership.objects.filter(user=user, is_active=True, organization__isnull=False)
-        .select_related("organization")
-        .order_by("organization__name")
-        .first()
-    )
-    return membership.organization if membership else None
+    memberships = user_memberships(user)
+    return memberships[0].organization if memberships else None

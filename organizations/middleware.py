@@ -64,3 +64,36 @@ class NoStoreForSignedInMiddleware:
             response["Cache-Control"] = "no-store, private"
             response.headers.pop("Expires", None)
         return response
+
+
+class TenantMiddleware:
+    """Every request starts with no organization: the entry point that knows whose request it
+    is (org_view, the API key, the portal, the web form, a webhook) activates it
+    (organizations/tenancy.py), and nothing carries over from an earlier request on the same
+    thread. A streamed body is produced after the view returned, so it runs in the request's
+    scope too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django_scopes.state import state
+
+        token = state.set(None)
+        try:
+            response = self.get_response(request)
+            if response.streaming:
+                response.streaming_content = _in_scope(state.get(), response.streaming_content)
+            return response
+        finally:
+            state.reset(token)
+
+
+def _in_scope(scope, content):
+    from django_scopes.state import state
+
+    token = state.set(scope)
+    try:
+        yield from content
+    finally:
+        state.reset(token)

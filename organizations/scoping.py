@@ -20,7 +20,9 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from organizations import tenancy
 from organizations.models import Membership, Organization
+from organizations.selectors import user_memberships
 
 M = TypeVar("M", bound=models.Model)
 
@@ -54,11 +56,7 @@ def memberships_with_current(user, org_slug: str) -> tuple[Membership, list[Memb
     """(the user's active membership in the organization with `org_slug`, all their active
     memberships by organization name) in one query: the page needs both, the second for the
     organization switcher. 404 when there is no such membership."""
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    memberships = user_memberships(user)
     for membership in memberships:
         if membership.organization.slug == org_slug:
             return membership, memberships
@@ -69,6 +67,7 @@ def activate_organization(
     request: HttpRequest, membership: Membership, memberships: list[Membership]
 ) -> None:
     org = membership.organization
+    tenancy.activate(org)  # for the rest of the request (TenantMiddleware ends it)
     request.org = org
     request.membership = membership
     request.my_memberships = memberships

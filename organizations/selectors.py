@@ -5,18 +5,24 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils.functional import SimpleLazyObject
 
+from organizations import tenancy
 from organizations.models import Invitation, Membership, Organization, Team, User
 
 
-def memberships_for_user(user: User):
-    """The user's active memberships with their organizations, evaluated only when used."""
-    return SimpleLazyObject(
-        lambda: list(
+def user_memberships(user: User) -> list[Membership]:
+    """The user's active memberships with their organizations, by organization name: read
+    across organizations, the user's own rows only (sign-in, the switcher, the landing page)."""
+    with tenancy.all_organizations("the signed-in user's own memberships"):
+        return list(
             Membership.objects.filter(user=user, is_active=True)
             .select_related("organization")
             .order_by("organization__name")
         )
-    )
+
+
+def memberships_for_user(user: User):
+    """user_memberships, evaluated only when used."""
+    return SimpleLazyObject(lambda: user_memberships(user))
 
 
 def member_list(org: Organization) -> QuerySet[Membership]:

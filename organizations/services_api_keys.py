@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations import tenancy
 from organizations.audit import audit_changes, audit_created, audit_record
 from organizations.models import ApiKey, Organization, User
 
@@ -158,11 +159,13 @@ def api_key_from_cached(hashed_key: str, cached: list) -> ApiKey | None:
         return None
     if key is not None:
         return key
-    api_key = (
-        ApiKey.objects.select_related("organization")
-        .filter(hashed_key=hashed_key, revoked_at__isnull=True)
-        .first()
-    )
+    # The key says which organization is asking; before that, no organization is known.
+    with tenancy.all_organizations("an API key is looked up by its hash"):
+        api_key = (
+            ApiKey.objects.select_related("organization")
+            .filter(hashed_key=hashed_key, revoked_at__isnull=True)
+            .first()
+        )
     if api_key is not None:
         _cache_valid(api_key, replace=False)
     return api_key

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from organizations import tenancy
 from organizations.models import Organization
 from portal.models import ResidentAccount
 
@@ -101,6 +102,7 @@ def portal_view(*, signed_in: bool = True) -> Callable:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, org_slug: str, *args, **kwargs):
             org = portal_org_or_404(org_slug)
+            tenancy.activate(org)  # for the rest of the request
             account = current_resident(request, org)
             activate_portal(request, org, account)
             if signed_in and account is None:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Organization
+from organizations.tenancy import all_organizations
 from portal.models import PortalToken, ResidentAccount
 
 Purpose = PortalToken.Purpose
@@ -81,10 +82,13 @@ def token_check(org: Organization, raw: str, *, lock: bool = False) -> Checked:
     `lock` (inside a transaction) holds the row so two clicks cannot both spend it."""
     if not raw or len(raw) > 100:
         return Checked(None, UNKNOWN)
-    rows = PortalToken.objects.select_related("account", "account__customer")
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    token = rows.filter(token_hash=token_hash(raw)).first()
+    # A link names itself by its secret, unique across organizations: one of another
+    # organization is found so that the resident is told so (nothing of it is shown).
+    with all_organizations("a sign-in link is looked up by its secret"):
+        rows = PortalToken.objects.select_related("account", "account__customer")
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        token = rows.filter(token_hash=token_hash(raw)).first()
     if token is None:
         return Checked(None, UNKNOWN)
     if token.organization_id != org.pk:

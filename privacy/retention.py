@@ -28,6 +28,7 @@ from cases.models import Case
 from customers.models import ContactRole, Customer
 from inquiries.models import InboundEmail, Inquiry
 from organizations.models import Organization
+from organizations.tenancy import all_organizations, organization_scope
 from privacy.models import PrivacyLog, RetentionPolicy
 from privacy.services import customer_erase
 from properties.models import Agreement
@@ -165,16 +166,18 @@ def retention_apply(
 def retention_apply_all(*, now: datetime.datetime | None = None) -> dict[int, dict[str, int]]:
     """Every organization's policy with a rule switched on; {org id: counts} of those that
     did something."""
-    policies = (
-        RetentionPolicy.objects.filter(
-            Q(anonymise_customers_after_months__isnull=False) | Q(raw_email_days__isnull=False)
+    with all_organizations("beat runs every organization's retention policy"):
+        policies = list(
+            RetentionPolicy.objects.filter(
+                Q(anonymise_customers_after_months__isnull=False) | Q(raw_email_days__isnull=False)
+            )
+            .select_related("organization")
+            .order_by("pk")
         )
-        .select_related("organization")
-        .order_by("pk")
-    )
     done = {}
-    for policy in policies.iterator(chunk_size=200):
-        counts = retention_apply(policy=policy, now=now)
+    for policy in policies:
+        with organization_scope(policy.organization_id):
+            counts = retention_apply(policy=policy, now=now)
         if counts:
             done[policy.organization_id] = counts
     return done

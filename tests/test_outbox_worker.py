@@ -397,14 +397,14 @@ def test_a_batch_over_its_time_budget_hands_the_rest_on(tenant, monkeypatch):
     rows = _queued(tenant.org, 5)
     handed = []
     monkeypatch.setattr(delivery, "TASK_BUDGET_SECONDS", 0.0)
-    monkeypatch.setattr(delivery, "enqueue", handed.extend)
+    monkeypatch.setattr(delivery, "enqueue", lambda org_id, ids: handed.append((org_id, ids)))
     outcomes = delivery.message_deliver_many([row.pk for row in rows])
     assert outcomes == {"sent": 1, "handed on": 4}
-    assert handed == [row.pk for row in rows[1:]]
+    assert handed == [(tenant.org.pk, [row.pk for row in rows[1:]])]
     assert OutboundMessage.objects.get(pk=rows[0].pk).status == "sent"
-    assert set(OutboundMessage.objects.filter(pk__in=handed).values_list("status", flat=True)) == {
-        "queued"
-    }
+    handed_ids = handed[0][1]
+    statuses = OutboundMessage.objects.filter(pk__in=handed_ids).values_list("status", flat=True)
+    assert set(statuses) == {"queued"}
 
 
 def test_a_batch_skips_rows_another_worker_holds_or_that_are_not_due(tenant):
@@ -434,11 +434,11 @@ def test_enqueue_batches_ids_into_tasks(monkeypatch):
     from notifications import outbox, tasks
 
     single, batches = [], []
-    monkeypatch.setattr(tasks.send_message, "delay", single.append)
-    monkeypatch.setattr(tasks.send_messages, "delay", batches.append)
-    outbox.enqueue(range(1, outbox.TASK_BATCH * 2 + 2))
-    assert [len(b) for b in batches] == [outbox.TASK_BATCH, outbox.TASK_BATCH]
-    assert single == [outbox.TASK_BATCH * 2 + 1]
+    monkeypatch.setattr(tasks.send_message, "delay", lambda org, pk: single.append((org, pk)))
+    monkeypatch.setattr(tasks.send_messages, "delay", lambda org, ids: batches.append((org, ids)))
+    outbox.enqueue(7, range(1, outbox.TASK_BATCH * 2 + 2))
+    assert [(org, len(ids)) for org, ids in batches] == [(7, outbox.TASK_BATCH)] * 2
+    assert single == [(7, outbox.TASK_BATCH * 2 + 1)]
 
 
 @postgresql_only("the one-statement claim")

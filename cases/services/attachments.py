@@ -305,7 +305,7 @@ def attachments_store(
         written.append(attachment.file.name)
         rows.append(attachment)
     rows = Attachment.objects.bulk_create(rows)
-    thumbnails_make_after_commit(row.pk for row in rows if row.content_type in THUMBNAIL_TYPES)
+    thumbnails_make_after_commit(row for row in rows if row.content_type in THUMBNAIL_TYPES)
     return rows
 
 

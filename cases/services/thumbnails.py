@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Attachment
+from organizations.tenancy import by_organization
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +34,16 @@ SWEEP_WINDOW = datetime.timedelta(days=1)
 SWEEP_LIMIT = 2000
 
 
-def thumbnails_enqueue(ids: Iterable[int]) -> None:
-    """Hand attachments to the worker. Losing this (Redis down) loses nothing: the sweeper
-    finds them."""
+def thumbnails_enqueue(organization_id: int, ids: Iterable[int]) -> None:
+    """Hand attachments of one organization to the worker. Losing this (Redis down) loses
+    nothing: the sweeper finds them."""
     from cases.tasks import make_thumbnails  # the task module imports the services
 
     ids = list(ids)
     for start in range(0, len(ids), TASK_BATCH):
         chunk = ids[start : start + TASK_BATCH]
         try:
-            make_thumbnails.delay(chunk)
+            make_thumbnails.delay(organization_id, chunk)
         except Exception:  # the broker is down (or, run eagerly, the task failed)
             logger.warning(
                 "thumbnails: could not enqueue attachments %s; the sweeper will",
@@ -51,17 +52,18 @@ def thumbnails_enqueue(ids: Iterable[int]) -> None:
             )
 
 
-def thumbnails_make_after_commit(ids: Iterable[int]) -> None:
-    """Have the worker make the thumbnails of attachments `ids` once the transaction commits:
+def thumbnails_make_after_commit(attachments: Iterable[Attachment]) -> None:
+    """Have the worker make the thumbnails of `attachments` once the transaction commits:
     decoding an image (hundreds of MB for a large photo) never happens in a request."""
-    ids = list(ids)
-    if ids:
-        transaction.on_commit(lambda: thumbnails_enqueue(ids))
+    for organization_id, ids in by_organization(
+        (row.organization_id, row.pk) for row in attachments
+    ).items():
+        transaction.on_commit(lambda o=organization_id, i=ids: thumbnails_enqueue(o, i))
 
 
-def thumbnails_missing(*, now: datetime.datetime | None = None) -> list[int]:
-    """Ids of image attachments stored between SWEEP_WINDOW and SWEEP_GRACE ago that still
-    have no thumbnail, oldest first.
+def thumbnails_missing(*, now: datetime.datetime | None = None) -> list[tuple[int, int]]:
+    """(organization id, id) of image attachments stored between SWEEP_WINDOW and SWEEP_GRACE
+    ago that still have no thumbnail, oldest first.
 
     Read by primary key from the newest row older than the window on (ids grow with time), so
     the cost follows a day's attachments, not the table's size."""
@@ -80,14 +82,15 @@ def thumbnails_missing(*, now: datetime.datetime | None = None) -> list[int]:
             content_type__in=THUMBNAIL_TYPES,
         )
         .order_by("pk")
-        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+        .values_list("organization_id", "pk")[:SWEEP_LIMIT]
     )
 
 
 def thumbnails_sweep(*, now: datetime.datetime | None = None) -> int:
     """Enqueue the images whose thumbnail is missing (for beat); returns how many."""
-    ids = thumbnails_missing(now=now)
-    if ids:
-        logger.info("thumbnails: sweeper re-enqueues %d attachments", len(ids))
-        thumbnails_enqueue(ids)
-    return len(ids)
+    missing = thumbnails_missing(now=now)
+    if missing:
+        logger.info("thumbnails: sweeper re-enqueues %d attachments", len(missing))
+        for organization_id, ids in by_organization(missing).items():
+            thumbnails_enqueue(organization_id, ids)
+    return len(missing)

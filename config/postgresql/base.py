@@ -18,7 +18,7 @@ from django.db.backends.postgresql import base
 HEALTH_CHECK_BYPASS_SECONDS = 0.5
 
 
-class DatabaseWrapper(base.DatabaseWrapper):
+class HealthCheckedDatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.answered_at: float | None = None
@@ -46,3 +46,40 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
+
+
+class DatabaseWrapper(HealthCheckedDatabaseWrapper):
+    """The application's connection: mirrors the tenancy scope into each transaction's settings
+    for row-level security (organizations/tenancy.py). `tenant_applied` is what this
+    transaction already has; it is forgotten whenever the transaction or a savepoint ends in a
+    way that may have dropped it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant_applied: str | None = None
+        if self.settings_dict.get("ROLE") != "owner":
+            from organizations.tenancy import database_scope_wrapper
+
+            self.execute_wrappers.append(database_scope_wrapper())
+
+    def _commit(self) -> None:
+        self.tenant_applied = None
+        super()._commit()
+
+    def _rollback(self) -> None:
+        self.tenant_applied = None
+        super()._rollback()
+
+    def _savepoint_rollback(self, sid) -> None:
+        # Forget after rolling back: forgetting first made the wrapper send the settings again
+        # ahead of ROLLBACK TO SAVEPOINT, into a transaction aborted by the error being undone.
+        super()._savepoint_rollback(sid)
+        self.tenant_applied = None
+
+    def _set_autocommit(self, autocommit: bool) -> None:
+        self.tenant_applied = None
+        super()._set_autocommit(autocommit)
+
+    def _close(self) -> None:
+        self.tenant_applied = None
+        super()._close()

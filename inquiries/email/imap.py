@@ -21,6 +21,7 @@ from imapclient import IMAPClient
 from inquiries.email.secrets import password_decrypt
 from inquiries.email.store import inbound_store
 from inquiries.models import ImapMailbox, ImapSeen, InboundEmail
+from organizations.tenancy import all_organizations, organization_scope
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,11 @@ def _take(mailbox: ImapMailbox, uidvalidity: int, uid: int, raw: bytes) -> int:
 
 
 def mailboxes_poll(*, factory: ClientFactory = IMAPClient) -> int:
+    """Poll every organization's active mailboxes, each in its organization's scope."""
     total = 0
-    for mailbox in ImapMailbox.objects.filter(is_active=True).select_related("organization"):
-        total += mailbox_poll(mailbox, factory=factory)
+    with all_organizations("beat polls every organization's mailboxes"):
+        mailboxes = list(ImapMailbox.objects.filter(is_active=True).select_related("organization"))
+    for mailbox in mailboxes:
+        with organization_scope(mailbox.organization_id):
+            total += mailbox_poll(mailbox, factory=factory)
     return total

@@ -16,6 +16,7 @@ from django.utils import timezone
 from inquiries.email.headers import message_id_of
 from inquiries.models import InboundEmail
 from organizations.models import Organization
+from organizations.tenancy import by_organization
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def inbound_store_many(
             if new and len(raw) <= MAX_RAW_BYTES
         ]
         if ids:
-            transaction.on_commit(lambda: enqueue(ids))
+            transaction.on_commit(lambda: enqueue(org.pk, ids))
     return results
 
 
@@ -103,14 +104,15 @@ def inbound_store_many(
 BATCH = 50
 
 
-def enqueue(ids: list[int]) -> None:
-    """Hand e-mails to the workers, in batches; if the broker is down the sweeper finds them."""
+def enqueue(organization_id: int, ids: list[int]) -> None:
+    """Hand one organization's e-mails to the workers, in batches; if the broker is down the
+    sweeper finds them."""
     from inquiries.tasks import process_inbound_emails
 
     for start in range(0, len(ids), BATCH):
         batch = list(ids[start : start + BATCH])
         try:
-            process_inbound_emails.delay(batch)
+            process_inbound_emails.delay(organization_id, batch)
         except Exception:
             logger.warning("inbound: could not enqueue e-mails %s; the sweeper will", batch)
 
@@ -121,7 +123,8 @@ def inbound_sweep(limit: int = 500, grace_seconds: int = 120) -> int:
     ids = list(
         InboundEmail.objects.filter(status=Status.RECEIVED, received_at__lte=before)
         .order_by("received_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("organization_id", "pk")[:limit]
     )
-    enqueue(ids)
+    for organization_id, batch in by_organization(ids).items():
+        enqueue(organization_id, batch)
     return len(ids)

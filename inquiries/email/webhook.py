@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from inquiries.email.store import inbound_store
 from inquiries.models import InboundEmail
 from notifications.models import ReceivingAddress
+from organizations.tenancy import all_organizations, organization_scope
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +69,14 @@ def recipients_of(raw: bytes, envelope: str = "") -> list[str]:
 def organizations_for(addresses: list[str]) -> list[int]:
     if not addresses:
         return []
-    return sorted(
-        set(
-            ReceivingAddress.objects.annotate(lower=Lower("address"))
-            .filter(lower__in=addresses)
-            .values_list("organization_id", flat=True)
+    with all_organizations("a received e-mail's addresses say which organization it is for"):
+        return sorted(
+            set(
+                ReceivingAddress.objects.annotate(lower=Lower("address"))
+                .filter(lower__in=addresses)
+                .values_list("organization_id", flat=True)
+            )
         )
-    )
 
 
 def _raw_messages(esp: str, request: HttpRequest, view) -> list[tuple[bytes, str]]:
@@ -133,8 +135,8 @@ def inbound_webhook(request: HttpRequest, esp: str) -> HttpResponse:
             if not org_ids:
                 logger.warning("inbound webhook %s: no organization receives %s", esp, envelope)
             for org_id in org_ids:
-                org = _Org(org_id)
-                inbound_store(org=org, raw=raw, source=InboundEmail.Source.WEBHOOK)
+                with organization_scope(org_id):
+                    inbound_store(org=_Org(org_id), raw=raw, source=InboundEmail.Source.WEBHOOK)
                 stored += 1
     return HttpResponse(f"stored {stored}", content_type="text/plain")
 

@@ -112,7 +112,7 @@ def _copy_attachments(
     if not rows:
         return []
     Attachment.objects.bulk_create(rows)
-    images = [row.pk for row in rows if row.content_type in THUMBNAIL_TYPES]
+    images = [row for row in rows if row.content_type in THUMBNAIL_TYPES]
     # Decoding images would slow conversion down; a worker makes the thumbnails.
     thumbnails_make_after_commit(images)
     events_save(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from notifications.models import OutboundMessage
 from notifications.outbox.queueing import enqueue
 from notifications.transports import SendError, send_email, send_sms
+from organizations import tenancy
 from organizations.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -203,7 +204,7 @@ def message_deliver_many(ids: Sequence[int]) -> dict[str, int]:
     try:
         for index, pk in enumerate(ids):
             if index and time.monotonic() - started > TASK_BUDGET_SECONDS:
-                enqueue(ids[index:])
+                enqueue(_organization_of(ids[index]), ids[index:])
                 outcomes["handed on"] += len(ids) - index
                 break
             message = _claim(pk, record=pending)
@@ -238,10 +239,18 @@ def _record_failure(message: OutboundMessage, error: str, *, permanent: bool) ->
     from notifications.tasks import send_message
 
     try:
-        send_message.apply_async((message.pk,), eta=due)
+        send_message.apply_async((message.organization_id, message.pk), eta=due)
     except Exception:
         logger.warning("outbox: could not schedule retry of %s; the sweeper will", message.pk)
     return "retry"
+
+
+def _organization_of(pk: int) -> int:
+    """The organization of the rows a task was given (a task's rows share one)."""
+    current = tenancy.current_organization_id()
+    if current is not None:
+        return current
+    return OutboundMessage.objects.values_list("organization_id", flat=True).get(pk=pk)
 
 
 def outbox_sweep(limit: int = 1000) -> int:
@@ -258,11 +267,12 @@ def outbox_sweep(limit: int = 1000) -> int:
             )
             .exclude(status=Status.SENDING, lease_until__gt=now)
             .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("organization_id", "pk")[:limit]
         )
     if ids:
         logger.info("outbox: sweeper re-enqueues %d messages", len(ids))
-        enqueue(ids)
+        for organization_id, chunk in tenancy.by_organization(ids).items():
+            enqueue(organization_id, chunk)
     return len(ids)
 
 
@@ -285,7 +295,7 @@ def message_retry(*, org: Organization, actor: User | None, message: OutboundMes
     )
     if not updated:
         raise ValidationError(_("Only a failed message can be sent again."))
-    transaction.on_commit(lambda: enqueue([message.pk]))
+    transaction.on_commit(lambda: enqueue(org.pk, [message.pk]))
 
 
 def message_status_update(

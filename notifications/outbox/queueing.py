@@ -154,7 +154,7 @@ def message_queue_many(items: Sequence[dict]) -> list[OutboundMessage]:
         )
     OutboundMessage.objects.bulk_create(rows)
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: enqueue(ids))
+    transaction.on_commit(lambda: enqueue(org.pk, ids))
     return rows
 
 
@@ -184,8 +184,9 @@ def default_from(org: Organization) -> str:
 TASK_BATCH = 50
 
 
-def enqueue(ids: Iterable[int]) -> None:
-    """Hand rows to the workers. Losing this (Redis down) loses nothing: the sweeper finds them."""
+def enqueue(organization_id: int, ids: Iterable[int]) -> None:
+    """Hand rows of one organization to the workers. Losing this (Redis down) loses nothing:
+    the sweeper finds them."""
     from notifications.tasks import send_message, send_messages
 
     ids = list(ids)
@@ -193,9 +194,9 @@ def enqueue(ids: Iterable[int]) -> None:
         chunk = ids[start : start + TASK_BATCH]
         try:
             if len(chunk) == 1:
-                send_message.delay(chunk[0])
+                send_message.delay(organization_id, chunk[0])
             else:
-                send_messages.delay(chunk)
+                send_messages.delay(organization_id, chunk)
         except Exception:  # the broker is down: the rows wait for the sweeper
             logger.warning(
                 "outbox: could not enqueue messages %s; the sweeper will", chunk, exc_info=True

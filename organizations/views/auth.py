@@ -12,9 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organizations import tenancy
 from organizations.forms import LanguageForm, LoginForm
 from organizations.middleware import LAST_SEEN_KEY, REMEMBER_KEY
 from organizations.models import Invitation, Membership
+from organizations.selectors import user_memberships
 from organizations.services import user_set_language
 
 
@@ -39,11 +41,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     """Send a signed-in user to the inbox of the organization they used last (or their first)."""
-    memberships = list(
-        Membership.objects.filter(user=request.user, is_active=True)
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    memberships = user_memberships(request.user)
     if not memberships:
         if request.user.is_superuser:
             return redirect("admin:index")
@@ -57,11 +55,12 @@ def home(request):
 
 @login_required
 def no_organization(request):
-    invitations = (
-        Invitation.objects.filter(user=request.user, expires_at__gt=timezone.now())
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    with tenancy.all_organizations("the signed-in user's own invitations"):
+        invitations = list(
+            Invitation.objects.filter(user=request.user, expires_at__gt=timezone.now())
+            .select_related("organization")
+            .order_by("organization__name")
+        )
     return render(request, "organizations/no_organization.html", {"invitations": invitations})
 
 

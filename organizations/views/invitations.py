@@ -13,14 +13,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations import services
-from organizations.models import Invitation
+from organizations import services, tenancy
+from organizations.models import Invitation, Organization
 
 
 def _own_invitation(request, org_slug: str) -> Invitation:
+    org = Organization.objects.filter(slug=org_slug).first()
+    if org is None:
+        raise Http404
+    tenancy.activate(org)  # the invitation's organization, for the rest of the request
     invitation = (
         Invitation.objects.select_related("organization", "invited_by")
-        .filter(organization__slug=org_slug, user=request.user)
+        .filter(user=request.user)
         .first()
     )
     if invitation is None:

@@ -34,11 +34,11 @@ LEASE = datetime.timedelta(minutes=10)  # a running job older than this lost its
 PROGRESS_EVERY = 1  # progress is written after each chunk of labels (see labels.py)
 
 
-def _enqueue(job_id: int) -> None:
+def _enqueue(organization_id: int, job_id: int) -> None:
     from printing.tasks import render_print_job  # the task module imports the services
 
     try:
-        render_print_job.delay(job_id)
+        render_print_job.delay(organization_id, job_id)
     except Exception:  # broker down (or, run eagerly, the task failed): the sweeper retries
         logger.warning(
             "printing: could not enqueue job %s; the sweeper will", job_id, exc_info=True
@@ -74,7 +74,7 @@ def labels_job_create(
             parameters={"container_ids": containers, "format": fmt.key, "language": language},
             progress_total=len(containers),
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        transaction.on_commit(lambda: _enqueue(job.organization_id, job.pk))
     return job
 
 
@@ -103,7 +103,7 @@ def case_job_create(
             },
             progress_total=1,
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        transaction.on_commit(lambda: _enqueue(job.organization_id, job.pk))
     return job
 
 
@@ -187,13 +187,13 @@ def print_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = PrintJob.objects.filter(
         status=PrintJob.Status.QUEUED, created_at__lt=now - SWEEP_GRACE, expires_at__gt=now
-    ).values_list("pk", flat=True)
+    ).values_list("organization_id", "pk")
     lost = PrintJob.objects.filter(
         status=PrintJob.Status.RUNNING, started_at__lt=now - LEASE, expires_at__gt=now
-    ).values_list("pk", flat=True)
-    ids = sorted({*stale[:500], *lost[:500]})
-    for job_id in ids:
-        _enqueue(job_id)
+    ).values_list("organization_id", "pk")
+    ids = sorted({*stale[:500], *lost[:500]}, key=lambda pair: pair[1])
+    for organization_id, job_id in ids:
+        _enqueue(organization_id, job_id)
     if ids:
         logger.info("printing: sweeper re-enqueued %d jobs", len(ids))
     return len(ids)

@@ -99,10 +99,10 @@ def test_sweep_takes_images_without_thumbnail_between_the_grace_and_the_window(
     )
     Attachment.objects.filter(pk=done.pk).update(thumbnail="thumbnails/x.jpg")
 
-    enqueued: list[list[int]] = []
-    monkeypatch.setattr(make_thumbnails, "delay", enqueued.append)
+    enqueued: list[tuple[int, list[int]]] = []
+    monkeypatch.setattr(make_thumbnails, "delay", lambda org, ids: enqueued.append((org, ids)))
     assert _sweep_at(now, monkeypatch) == 1
-    assert enqueued == [[recent.pk]]
+    assert enqueued == [(tenant.org.pk, [recent.pk])]
 
 
 def test_the_sweep_runs_on_beat():

@@ -334,9 +334,9 @@ def test_a_task_takes_other_waiting_emails_along(tenant):
             for n in range(3)
         ]
     # The test transaction kept the tasks from running; the first task does all three.
-    results = process_inbound_emails(ids[:1])
+    results = process_inbound_emails(tenant.org.pk, ids[:1])
     assert {int(pk) for pk in results} == set(ids)
-    assert process_inbound_emails(ids[1:2]) == {}
+    assert process_inbound_emails(tenant.org.pk, ids[1:2]) == {}
     assert Inquiry.objects.filter(organization=tenant.org).count() == 3
 
 

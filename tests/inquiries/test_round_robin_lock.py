@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from inquiries.models import Channel
 from inquiries.services.intake import inquiry_receive
 from inquiries.services.rules import assignees_take, intake_rules_locked, rotation_save
+from organizations.tenancy import organization_scope
 from tests.inquiries.conftest import set_rule
 from tests.markers import ROW_LOCKS, postgresql_only
 
@@ -24,7 +25,7 @@ def test_an_intake_waits_for_a_rotation_in_progress_and_takes_the_next_person(te
 
     def rotation_in_progress():
         try:
-            with transaction.atomic():
+            with organization_scope(tenant.org), transaction.atomic():
                 rules = intake_rules_locked(tenant.org, ["external"])
                 taken.extend(assignees_take(rules["external"], 1))
                 rotation_save(rules.values())
@@ -35,9 +36,10 @@ def test_an_intake_waits_for_a_rotation_in_progress_and_takes_the_next_person(te
 
     def intake():
         try:
-            received["case"] = inquiry_receive(
-                org=tenant.org, channel=Channel.API, sender_email="a@example.net", message="Hi"
-            ).case
+            with organization_scope(tenant.org):  # as the API request it stands for
+                received["case"] = inquiry_receive(
+                    org=tenant.org, channel=Channel.API, sender_email="a@example.net", message="Hi"
+                ).case
         finally:
             connection.close()
 

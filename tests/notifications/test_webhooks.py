@@ -140,7 +140,7 @@ def test_garbage_from_an_authenticated_sender_is_400_or_ignored_never_500(
     assert _status(msg) == Status.SENT
 
 
-def test_get_and_head(client):
+def test_get_and_head(client, db):
     assert client.get(POSTMARK, **_basic()).status_code == 405
     assert client.head(POSTMARK).status_code == 200  # some ESPs check the URL with HEAD
 

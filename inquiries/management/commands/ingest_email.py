@@ -13,6 +13,7 @@ from django.db import transaction
 from inquiries.email.pipeline import BATCH, inbound_process_many, inbound_store_many
 from inquiries.models import InboundEmail
 from organizations.models import Organization
+from organizations.tenancy import organization_scope
 
 
 def _is_mbox(path: Path, head: bytes) -> bool:
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         org = Organization.objects.filter(slug=options["org"]).first()
         if org is None:
             raise CommandError(f"No organization with the slug {options['org']!r}.")
+        with organization_scope(org):
+            self._handle_for(org, options)
+
+    def _handle_for(self, org: Organization, options) -> None:
         paths: list[Path] = []
         for name in options["files"]:
             path = Path(name)

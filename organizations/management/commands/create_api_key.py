@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from organizations.models import Organization
 from organizations.services_api_keys import api_key_create
+from organizations.tenancy import organization_scope
 
 
 class Command(BaseCommand):
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         except Organization.DoesNotExist:
             raise CommandError(f"No organization with the URL name {options['org']!r}.") from None
         try:
-            api_key, secret = api_key_create(org=org, actor=None, name=options["name"])
+            with organization_scope(org):
+                api_key, secret = api_key_create(org=org, actor=None, name=options["name"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stderr.write(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import translation
 
 from organizations.demo import DEMO_PASSWORD, logins
+from organizations.tenancy import all_organizations
 
 
 class Command(BaseCommand):
@@ -22,7 +23,11 @@ class Command(BaseCommand):
         context: dict = {}
         # Each app may ship a `demo` module with `seed(context)`; they run in INSTALLED_APPS
         # order, which follows the import stack, so lower apps' data exists before higher ones.
-        with transaction.atomic(), translation.override("en"):
+        with (
+            all_organizations("the demo seeds several organizations"),
+            transaction.atomic(),
+            translation.override("en"),
+        ):
             for config in apps.get_app_configs():
                 try:
                     module = importlib.import_module(f"{config.name}.demo")
@@ -34,5 +39,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         if not options["quiet_logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-            for org, role, email in logins():
+            with all_organizations("the demo logins of every organization"):
+                rows = list(logins())
+            for org, role, email in rows:
                 self.stdout.write(f"  {email:34} {role:15} {org}")
