@@ -37,6 +37,7 @@ def request_using_the_database():
 
 def test_the_engine_is_ours_and_health_checks_are_on():
     assert connection.settings_dict["ENGINE"] == "config.postgresql"
+    connection.ensure_connection()
     assert connection.health_check_enabled
 
 
