@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 
 class Customer(models.Model):
@@ -41,6 +42,7 @@ class Customer(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("customer")
@@ -82,6 +84,7 @@ class Supplier(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("supplier")
@@ -125,6 +128,7 @@ class ContactRole(models.Model):
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.OWNER)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("contact role")

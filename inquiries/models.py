@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 from cases.models import Case
 from customers.models import Customer
@@ -94,6 +95,7 @@ class Inquiry(models.Model):
         verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("inquiry")
@@ -138,6 +140,7 @@ class InquiryAttachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("inquiry attachment")
@@ -219,6 +222,7 @@ class IntakeRule(models.Model):
     create_case_immediately = models.BooleanField(
         _("create cases at once (otherwise inquiries wait in the tray)"), default=False
     )
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("intake rule")
@@ -249,6 +253,7 @@ class ApiIdempotencyKey(models.Model):
     status_code = models.PositiveSmallIntegerField()
     response_body = models.JSONField(default=dict)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("API idempotency key")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
@@ -83,6 +84,7 @@ class InboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("received e-mail")
@@ -130,6 +132,7 @@ class ImapMailbox(models.Model):
     last_polled_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("IMAP mailbox")
@@ -156,6 +159,7 @@ class ImapSeen(models.Model):
     uidvalidity = models.BigIntegerField()
     uid = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         constraints = [

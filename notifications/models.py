@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 
 class Notification(models.Model):
@@ -44,6 +45,7 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("notification")
@@ -138,6 +140,7 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("outbound message")
@@ -187,6 +190,7 @@ class MessageTemplate(models.Model):
         _("HTML"), blank=True, help_text=_("Leave empty to make it from the text.")
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("message template")
@@ -213,6 +217,7 @@ class SavedReply(models.Model):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("saved reply")
@@ -239,6 +244,7 @@ class ReceivingAddress(models.Model):
     address = models.EmailField(_("address"))
     is_primary = models.BooleanField(_("reply address of outgoing e-mail"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("receiving address")

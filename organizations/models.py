@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from organizations.models_audit import EVENT_TAB_DEFAULTS, AuditEvent  # noqa: F401 (registers it)
+from organizations.tenancy import TenantManager
 
 # Slugs that would shadow a top-level URL; an organization may not take them.
 RESERVED_SLUGS = frozenset(
@@ -199,6 +199,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CASEWORKER)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("membership")
@@ -254,6 +255,7 @@ class Invitation(models.Model):
     )
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -283,6 +285,7 @@ class Team(models.Model):
         User, related_name="teams", blank=True, verbose_name=_("members")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("team")
@@ -325,6 +328,7 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("API key")

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
@@ -50,6 +51,7 @@ class ResidentAccount(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("portal account")
@@ -100,6 +102,7 @@ class PortalToken(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("portal sign-in link")
@@ -134,6 +137,7 @@ class InquiryForm(models.Model):
     photo_required = models.BooleanField(_("a photo is required"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("inquiry form")

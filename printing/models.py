@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
+from organizations.tenancy import TenantManager
 from printing.formats import DEFAULT_FORMAT, FORMAT_CHOICES
 
 ORG = "organizations.Organization"
@@ -38,6 +38,7 @@ class PrintSettings(models.Model):
         _("label format"), max_length=32, choices=FORMAT_CHOICES, default=DEFAULT_FORMAT
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("print settings")
@@ -86,6 +87,7 @@ class PrintJob(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), default=default_expiry)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("print job")

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
@@ -57,6 +58,7 @@ class RetentionPolicy(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("retention policy")
@@ -98,6 +100,7 @@ class PrivacyLog(models.Model):
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("privacy log entry")

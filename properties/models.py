@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 
 class Property(models.Model):
@@ -30,6 +31,7 @@ class Property(models.Model):
     property_type = models.CharField(_("property type"), max_length=100, blank=True)
     area = models.CharField(_("area"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("property")
@@ -76,6 +78,7 @@ class Container(models.Model):
     size_litres = models.PositiveIntegerField(_("size (litres)"), null=True, blank=True)
     placement_address = models.CharField(_("placement"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("container")
@@ -117,6 +120,7 @@ class Agreement(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="NOK")
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("agreement")

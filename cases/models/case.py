@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
@@ -33,6 +34,7 @@ class Category(models.Model):
         help_text=_("Inquiries turned into cases in bulk get this category."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("category")
@@ -61,6 +63,7 @@ class Tag(models.Model):
         ORG, on_delete=models.CASCADE, related_name="tags", verbose_name=_("organization")
     )
     name = models.CharField(_("name"), max_length=50)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("tag")
@@ -81,6 +84,7 @@ class CaseCounter(models.Model):
         ORG, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     last_number = models.PositiveIntegerField(default=0)
+    objects = TenantManager()
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.last_number}"
@@ -202,6 +206,7 @@ class Case(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("case")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 from cases.models.case import Case
 from cases.models.work import Attachment, Note, Task, TimeEntry
@@ -52,6 +53,7 @@ class NotificationRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("notification request")
@@ -136,6 +138,7 @@ class CaseEvent(models.Model):
     inbound_email_id = models.BigIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=False)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("case event")

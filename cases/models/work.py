@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from organizations.tenancy import TenantManager
 
 from cases.models.case import Case
 
@@ -36,6 +37,7 @@ class Note(models.Model):
         verbose_name=_("mentioned"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("note")
@@ -104,6 +106,7 @@ class Task(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("task")
@@ -175,6 +178,7 @@ class Attachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -207,6 +211,7 @@ class TimeEntry(models.Model):
     date = models.DateField(_("date"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("time entry")
