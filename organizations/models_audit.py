@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.tenancy import TenantManager
+
 
 class AuditModule(models.TextChoices):
     CUSTOMERS = "customers", _("Customers")
@@ -96,6 +98,8 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=32)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("event")

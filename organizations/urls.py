@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organizations.views import api_keys, events, invitations, preferences
+from organizations.views import api_keys, events, events_export, invitations, preferences
 from organizations.views import settings as views
 
 app_name = "organizations"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("settings/api-keys/", api_keys.api_keys, name="api_keys"),
     path("settings/modules/", events.modules_settings, name="modules_settings"),
     path("settings/events/", events.events_list, name="events"),
+    path("settings/events/export/", events_export.events_export, name="events_export"),
     path(
         "settings/api-keys/<int:api_key_id>/revoke/",
         api_keys.api_key_revoke_view,

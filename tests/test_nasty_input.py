@@ -60,6 +60,7 @@ ENDPOINTS: dict[str, list[str]] = {
     "inquiries:received_emails": ["status", "page"],
     "privacy:settings": ["page"],
     "organizations:events": ["module", "user", "date_from", "date_to", "after"],
+    "organizations:events_export": ["module", "user", "date_from", "date_to"],
 }
 # Views that read the query string but only as a yes/no flag, or only on POST.
 NOT_LISTED = {
