@@ -14,9 +14,10 @@ from cases.models import (
     Task,
     TimeEntry,
 )
+from organizations.admin import TenantAdminMixin, TenantInlineMixin
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(TenantInlineMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
@@ -32,7 +33,7 @@ class CaseEventInline(admin.TabularInline):
         return False
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(TenantInlineMixin, admin.TabularInline):
     model = Task
     extra = 0
     fields = ["title", "status", "assignee", "supplier", "due_date"]
@@ -41,7 +42,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "title",
@@ -82,7 +83,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["case", "kind", "actor", "field", "created_at", "organization"]
     list_filter = ["organization", "kind"]
     search_fields = ["case__title", "old_value", "new_value"]
@@ -100,21 +101,21 @@ class CaseEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["name", "key", "organization", "is_active", "is_bulk_default", "position"]
     list_filter = ["organization", "is_active"]
     search_fields = ["name", "key"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization"]
     list_filter = ["organization"]
     search_fields = ["name"]
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "case", "author", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["body"]
@@ -122,7 +123,7 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["title", "case", "status", "assignee", "supplier", "due_date", "organization"]
     list_filter = ["organization", "status"]
     search_fields = ["title", "description"]
@@ -130,7 +131,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "case", "content_type", "size", "organization", "created_at"]
     list_filter = ["organization", "content_type"]
     search_fields = ["original_name"]
@@ -139,14 +140,14 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeEntry)
-class TimeEntryAdmin(admin.ModelAdmin):
+class TimeEntryAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["case", "user", "minutes", "date", "organization"]
     list_filter = ["organization"]
     raw_id_fields = ["case", "user"]
 
 
 @admin.register(NotificationRequest)
-class NotificationRequestAdmin(admin.ModelAdmin):
+class NotificationRequestAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["case", "audience", "channel", "reason", "status", "organization"]
     list_filter = ["organization", "status", "audience", "channel"]
     raw_id_fields = ["case", "requested_by"]

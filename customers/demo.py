@@ -101,5 +101,5 @@ def seed(context: dict) -> None:
                 defaults={"trade": trade, "email": email, "phone": phone, "org_number": org_number},
             )
             if link == "user":
-                supplier.users.add(demo.supplier)
+                supplier.users.add(demo.supplier, through_defaults={"organization": demo.org})
     context["customers"] = customers

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from organizations.links import TenantLink, TenantManyToManyField
 from organizations.tenancy import TenantManager
 
 
@@ -75,8 +77,9 @@ class Supplier(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     trade = models.CharField(_("trade"), max_length=100, blank=True)
     org_number = models.CharField(_("organization number"), max_length=32, blank=True)
-    users = models.ManyToManyField(
+    users = TenantManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="SupplierUser",
         related_name="suppliers",
         blank=True,
         verbose_name=_("users"),
@@ -96,6 +99,21 @@ class Supplier(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SupplierUser(TenantLink):
+    """A supplier-role member working for a supplier (see organizations/links.py)."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "customers_supplier_users"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "user", "organization"], name="supplier_user_unique"
+            )
+        ]
 
 
 class ContactRole(models.Model):

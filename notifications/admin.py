@@ -7,10 +7,11 @@ from notifications.models import (
     ReceivingAddress,
     SavedReply,
 )
+from organizations.admin import TenantAdminMixin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["text", "recipient", "kind", "organization", "created_at", "read_at"]
     list_filter = ["organization", "kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["text", "recipient__email"]
@@ -20,7 +21,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(TenantAdminMixin, admin.ModelAdmin):
     """Read-only: the outbox is written by services and providers, never by hand."""
 
     list_display = ["to", "channel", "kind", "status", "attempts", "organization", "created_at"]
@@ -36,20 +37,20 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "language", "organization", "updated_at"]
     list_filter = ["organization", "kind", "language"]
 
 
 @admin.register(SavedReply)
-class SavedReplyAdmin(admin.ModelAdmin):
+class SavedReplyAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organization"]
     list_filter = ["organization"]
     search_fields = ["title", "body"]
 
 
 @admin.register(ReceivingAddress)
-class ReceivingAddressAdmin(admin.ModelAdmin):
+class ReceivingAddressAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["address", "organization", "is_primary"]
     list_filter = ["organization"]
     search_fields = ["address"]

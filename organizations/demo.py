@@ -114,7 +114,11 @@ def seed(context: dict) -> None:
         demo = DemoOrg(org=org, **users)
         for i, name in enumerate(spec["teams"]):
             team, _ = Team.objects.get_or_create(organization=org, name=name)
-            team.members.add(users["caseworker"] if i == 0 else users["colleague"], users["admin"])
+            team.members.add(
+                users["caseworker"] if i == 0 else users["colleague"],
+                users["admin"],
+                through_defaults={"organization": org},
+            )
             demo.teams[name] = team
         demo_orgs[spec["slug"]] = demo
     context["orgs"] = demo_orgs

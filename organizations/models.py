@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organizations.links import TenantLink, TenantManyToManyField
 from organizations.models_audit import EVENT_TAB_DEFAULTS, AuditEvent  # noqa: F401 (registers it)
 from organizations.tenancy import TenantManager
 
@@ -281,8 +283,8 @@ class Team(models.Model):
         Organization, on_delete=models.CASCADE, related_name="teams", verbose_name=_("organization")
     )
     name = models.CharField(_("name"), max_length=100)
-    members = models.ManyToManyField(
-        User, related_name="teams", blank=True, verbose_name=_("members")
+    members = TenantManyToManyField(
+        User, through="TeamMember", related_name="teams", blank=True, verbose_name=_("members")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     objects = TenantManager()
@@ -297,6 +299,21 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TeamMember(TenantLink):
+    """A member of a team (the link carries the organization, see organizations/links.py)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "organizations_team_members"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user", "organization"], name="team_member_unique"
+            )
+        ]
 
 
 class ApiKey(models.Model):

@@ -236,7 +236,7 @@ def team_save(
     else:
         team.name = name
         team.save(update_fields=["name"])
-    team.members.set(members)
+    team.members.set(members, through_defaults={"organization": org})
     changes = audit_changes(before, team, ["name", "members"])
     if changes:
         _audit(org, actor, team, "changed" if before else "created", changes)

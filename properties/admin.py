@@ -1,16 +1,17 @@
 from django.contrib import admin
 
+from organizations.admin import TenantAdminMixin, TenantInlineMixin
 from properties.models import Agreement, Container, Property
 
 
-class ContainerInline(admin.TabularInline):
+class ContainerInline(TenantInlineMixin, admin.TabularInline):
     model = Container
     extra = 0
     fields = ["container_id", "fraction", "container_type", "size_litres"]
 
 
 @admin.register(Property)
-class PropertyAdmin(admin.ModelAdmin):
+class PropertyAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = [
         "address",
         "name",
@@ -28,7 +29,7 @@ class PropertyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Container)
-class ContainerAdmin(admin.ModelAdmin):
+class ContainerAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["container_id", "fraction", "container_type", "property", "organization"]
     list_filter = ["organization", "fraction"]
     search_fields = ["container_id", "fraction", "property__address"]
@@ -37,7 +38,7 @@ class ContainerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = [
         "property",
         "customer",
