@@ -16,6 +16,7 @@ MODULE = "inquiries"
 # What a received inquiry's "created" event shows (no foreign keys: reading them would cost a
 # query per inquiry on the bulk paths).
 RECEIVED_FIELDS = ("channel", "sender_name", "sender_email", "sender_phone", "subject")
+NEW_CUSTOMER_FIELDS = ("customer_type", "kind", "name", "email", "phone")
 
 
 def status_label(status: str) -> str:
@@ -50,21 +51,40 @@ def audit_received(org: Organization, actor: User | None, inquiries: Iterable[In
 def audit_converted(
     org: Organization, actor: User | None, inquiries: Sequence[Inquiry], cases: Sequence
 ) -> None:
-    """A "converted" event per inquiry, naming the case it became."""
-    audit_bulk_create(
-        audit_build(
-            org=org,
-            actor=actor,
-            module=MODULE,
-            obj=inquiry,
-            action="converted",
-            changes={
-                "status": [status_label(Inquiry.Status.NEW), status_label(inquiry.status)],
-                "case": ["", str(case)],
-            },
+    """A "converted" event per inquiry, naming the case it became, and a "created" event
+    (module customers) per customer the intake rule made for them: one insert."""
+    events = []
+    new_customers = {}
+    for inquiry, case in zip(inquiries, cases, strict=True):
+        events.append(
+            audit_build(
+                org=org,
+                actor=actor,
+                module=MODULE,
+                obj=inquiry,
+                action="converted",
+                changes={
+                    "status": [status_label(Inquiry.Status.NEW), status_label(inquiry.status)],
+                    "case": ["", str(case)],
+                },
+            )
         )
-        for inquiry, case in zip(inquiries, cases, strict=True)
-    )
+        customer = case.customer
+        if customer is not None and getattr(customer, "created_by_intake", False):
+            new_customers[customer.pk] = customer
+    for customer in new_customers.values():
+        values = model_snapshot(customer, NEW_CUSTOMER_FIELDS)
+        events.append(
+            audit_build(
+                org=org,
+                actor=actor,
+                module="customers",
+                obj=customer,
+                action="created",
+                changes={name: ["", value] for name, value in values.items() if value},
+            )
+        )
+    audit_bulk_create(events)
 
 
 def audit_status(

@@ -181,7 +181,9 @@ def customers_resolve(
     """One customer per (inquiry, rule): matched by e-mail when the rule says so, else new.
 
     New customers are bulk-created here; the same new e-mail within one batch gets one
-    customer when matching is on. Two queries at most, whatever the batch size.
+    customer when matching is on. Two queries at most, whatever the batch size. New ones are
+    marked `created_by_intake` so the conversion writes their "created" audit events with its
+    own (inquiries.services.audit.audit_converted), in the same insert.
     """
     match = IntakeRule.CustomerHandling.MATCH_EMAIL
     found = customers_by_email(
@@ -200,6 +202,7 @@ def customers_resolve(
             result.append(None)
             continue
         customer = spec.build(org)
+        customer.created_by_intake = True
         new_rows.append(customer)
         result.append(customer)
         if matching:

@@ -65,7 +65,8 @@ def test_converting_in_bulk_names_each_case(tenant):
         cases = inquiry_convert_many(
             org=tenant.org, actor=tenant.caseworker, inquiries=[first, second]
         )
-    # the cases' "created" events, then the inquiries' "converted" ones: one insert each
+    # the cases' "created" events, then the inquiries' "converted" ones with the new
+    # customers' "created": one insert each
     assert audit_inserts(ctx) == 2
     for inquiry, case in zip([first, second], cases, strict=True):
         event = last_event(inquiry, "converted")
@@ -76,6 +77,10 @@ def test_converting_in_bulk_names_each_case(tenant):
         }
         # ...and the case itself has its "created" event in the cases module
         assert last_event(Case.objects.get(pk=case.pk), "created").module == "cases"
+        # ...and so has the customer the intake rule made of the sender (same insert)
+        made = last_event(case.customer, "created")
+        assert (made.module, made.actor) == ("customers", tenant.caseworker)
+        assert made.changes["email"] == ["", inquiry.sender_email]
 
 
 def test_delete_and_restore(tenant, other_tenant):
