@@ -26,6 +26,8 @@ import logging
 from django.conf import settings
 from django.db import connections
 
+from organizations import sharding
+
 logger = logging.getLogger(__name__)
 
 POLICY = "tenant_isolation"
@@ -88,6 +90,7 @@ def apply(using: str) -> list[str]:
             cursor.execute(
                 f"CREATE POLICY {POLICY} ON {name} USING {PREDICATE} WITH CHECK {PREDICATE}"
             )
+        sharding.ensure_tenant_foreign_keys(cursor, quote)
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if cursor.fetchone()[0]:
             for function in LEAKPROOF_FUNCTIONS:
