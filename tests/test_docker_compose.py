@@ -120,3 +120,15 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
 
     for entry in (".git", ".venv", "var", "**/*.mo"):
         assert entry in ignored
+
+
+def test_the_citus_override_replaces_postgres_with_a_coordinator_and_two_workers():
+    citus = yaml.safe_load((ROOT / "docker-compose.citus.yml").read_text())["services"]
+    assert set(citus) == {"postgres", "citus-worker1", "citus-worker2"}
+    for service in citus.values():
+        assert service["image"].startswith("citusdata/citus:") and service["image"].endswith(
+            "-pg15"
+        )
+        assert "pg_isready" in _healthcheck(service)
+    # The application keeps talking to "postgres", now the coordinator, after the workers.
+    assert set(citus["postgres"]["depends_on"]) == {"citus-worker1", "citus-worker2"}
