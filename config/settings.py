@@ -17,6 +17,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import storage
 from config.env import Env
 from config.redis_url import redis_url_for_tests
 
@@ -235,8 +236,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files: the local disk, or an S3-compatible store (config/storage.py).
+MEDIA_STORAGE = storage.media_storage(env)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": storage.BACKENDS[MEDIA_STORAGE]},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
@@ -244,6 +247,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+if MEDIA_STORAGE == "s3":
+    # django-storages' own AWS_* settings (bucket, region, endpoint, keys, private defaults).
+    globals().update(storage.s3_settings(env, max_memory_size=FILE_UPLOAD_MAX_MEMORY_SIZE))
+# Serve files from the store by a presigned redirect instead of streaming them (s3 only).
+MEDIA_S3_REDIRECT = storage.media_s3_redirect(env, MEDIA_STORAGE)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Images (attachments, logos) with more pixels are refused, measured from the header before any
