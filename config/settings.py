@@ -321,6 +321,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_RETRY_DELAY = 10
 CELERY_TASK_MAX_RETRIES = 5
+# Each periodic job is claimed in Redis before beat sends it, so a second beat started by
+# mistake sends nothing twice (config/beat_lock.py).
+CELERY_BEAT_SCHEDULER = "config.beat_lock:LockedScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "purge-deleted-inquiries": {
