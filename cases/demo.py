@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.demo_cases import DEMO_CASES, Spec
+from cases.demo_deviations import seed as seed_deviations
 from cases.mentions import mention_token
 from cases.models import Case, CaseEvent, Category, Note, Task, TimeEntry
 from cases.services.attachments import attachments_add
@@ -58,6 +59,7 @@ def seed(context: dict) -> None:
         for spec in specs:
             if spec.ref not in existing:
                 _create(demo, spec)
+    seed_deviations(context)
 
 
 def _people(demo) -> dict[str, User | None]:

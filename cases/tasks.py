@@ -6,6 +6,7 @@ from celery import shared_task
 
 from cases.services.attachments import attachment_thumbnails_make
 from cases.services.thumbnails import thumbnails_sweep
+from organizations.tenancy import organization_scope
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
@@ -18,3 +19,12 @@ def make_thumbnails(attachment_ids: list[int]) -> int:
 def sweep_thumbnails() -> int:
     """Beat: enqueue images left without a thumbnail (their task was lost, e.g. Redis down)."""
     return thumbnails_sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def make_deviation_thumbnails(organization_id: int, file_ids: list[int]) -> int:
+    """Thumbnails for photos on deviations (uploaded, or copied from an inquiry or a case)."""
+    from cases.services.deviation_files import deviation_thumbnails_make
+
+    with organization_scope(organization_id):
+        return deviation_thumbnails_make(file_ids)

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", include("cases.urls_lists")),
     path("cases/<int:number>/", include("cases.urls_detail")),
+    path("deviations/", include("cases.urls_deviations")),
     # Settings → Saved replies: notifications' pages, included here because the composer that
     # uses them is the case page's (notifications cannot name cases' URLs, only be included).
     path("settings/saved-replies/", include("notifications.urls_settings")),

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from cases.api.deviations import DeviationDetailView, DeviationListView
 from cases.api.views import CaseDetailView, CaseListView
 from config.api_errors import api_not_found
 from inquiries.api.views import BareBenchView, InquiryCreateView
@@ -30,6 +31,12 @@ urlpatterns = [
     path("v1/cases/", CaseListView.as_view(), name="case_list"),
     path("v1/cases/<int:number>/", CaseDetailView.as_view(), name="case_detail"),
     path("v1/cases/<int:number>/pdf", CasePdfView.as_view(), name="case_pdf"),
+    path("v1/deviations/", DeviationListView.as_view(), name="deviation_list"),
+    path(
+        "v1/deviations/<int:deviation_number>/",
+        DeviationDetailView.as_view(),
+        name="deviation_detail",
+    ),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -27,6 +27,8 @@ class Inquiry(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         CONVERTED = "converted", _("Converted to case")
+        # Handled by registering a deviation only (a converted inquiry may have one as well).
+        DEVIATION = "deviation", _("Registered as deviation")
         DELETED = "deleted", _("Deleted")
 
     organization = models.ForeignKey(
@@ -72,6 +74,14 @@ class Inquiry(models.Model):
         blank=True,
         related_name="inquiry",
         verbose_name=_("case"),
+    )
+    deviation = models.OneToOneField(
+        "cases.Deviation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiry",
+        verbose_name=_("deviation"),
     )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

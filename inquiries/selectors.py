@@ -22,7 +22,7 @@ def inquiry_list(
     """The tray (status "new") or the converted/deleted lists, newest first, filtered."""
     qs = (
         Inquiry.objects.filter(organization=org, status=status)
-        .select_related("property", "case", "handled_by")
+        .select_related("property", "case", "deviation", "handled_by")
         .annotate(attachment_count=Count("attachments"))
         .order_by("-created_at", "-id")
     )
@@ -40,7 +40,9 @@ def inquiry_for_preview(org: Organization) -> QuerySet[Inquiry]:
     from it and the messages still waiting to be sent about that case."""
     return (
         Inquiry.objects.filter(organization=org)
-        .select_related("property", "property__parent", "case", "handled_by", "registered_by")
+        .select_related(
+            "property", "property__parent", "case", "deviation", "handled_by", "registered_by"
+        )
         .prefetch_related(
             Prefetch("attachments", queryset=InquiryAttachment.objects.order_by("pk")),
             Prefetch(

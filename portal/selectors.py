@@ -82,7 +82,7 @@ def _own_inquiries(org: Organization, customer: Customer):
 def _inquiry_status(inquiry: Inquiry) -> tuple[str, str]:
     from django.utils.translation import gettext as _
 
-    if inquiry.status == Inquiry.Status.CONVERTED:
+    if inquiry.status in (Inquiry.Status.CONVERTED, Inquiry.Status.DEVIATION):
         return "in_progress", _("Being handled")
     return "received", _("Received")
 

@@ -1,6 +1,7 @@
 """Cases app models, one module per concern; import them from here."""
 
 from cases.models.case import Case, CaseCounter, Category, Tag
+from cases.models.deviation import Deviation, DeviationCounter, DeviationFile, deviation_file_path
 from cases.models.history import CaseEvent, NotificationRequest
 from cases.models.work import Attachment, Note, Task, TimeEntry, attachment_path
 
@@ -10,10 +11,14 @@ __all__ = [
     "CaseCounter",
     "CaseEvent",
     "Category",
+    "Deviation",
+    "DeviationCounter",
+    "DeviationFile",
     "Note",
     "NotificationRequest",
     "Tag",
     "Task",
     "TimeEntry",
     "attachment_path",
+    "deviation_file_path",
 ]

@@ -54,7 +54,8 @@ class Note(models.Model):
 
 
 class Task(models.Model):
-    """A sub-task of a case given to a user or a supplier."""
+    """A sub-task of a case or of a deviation (exactly one of them), given to a user or a
+    supplier."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -64,7 +65,20 @@ class Task(models.Model):
         ORG, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
     )
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("case")
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("case"),
+    )
+    deviation = models.ForeignKey(
+        "cases.Deviation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("deviation"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -112,7 +126,21 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["status", "due_date", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case__isnull=False, deviation__isnull=True)
+                    | models.Q(case__isnull=True, deviation__isnull=False)
+                ),
+                name="task_case_xor_deviation",
+            )
+        ]
         indexes = [
+            models.Index(
+                fields=["organization", "deviation"],
+                condition=models.Q(deviation__isnull=False),
+                name="task_org_deviation_idx",
+            ),
             # Covering: the inbox's "open task for me" part reads it alone (PostgreSQL).
             models.Index(
                 fields=["organization", "assignee", "status"],

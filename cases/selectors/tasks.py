@@ -13,12 +13,19 @@ from organizations.scoping import for_org
 def tasks_for_supplier_user(org: Organization, user: User) -> QuerySet[Task]:
     """Tasks of `org` given to a supplier that `user` works for, open ones first.
 
-    Used by the supplier's "My work" page; each row carries its case and property.
+    Used by the supplier's "My work" page; each row carries its case or deviation and property.
     """
     return (
         for_org(Task, org)
         .filter(supplier__organization=org, supplier__users=user)
-        .select_related("case", "case__property", "supplier", "completed_by")
+        .select_related(
+            "case",
+            "case__property",
+            "deviation",
+            "deviation__property",
+            "supplier",
+            "completed_by",
+        )
         .order_by("status", "due_date", "created_at", "id")
     )
 

@@ -38,6 +38,6 @@ def supplier_cases(
 def my_open_tasks(org: Organization, user: User) -> QuerySet[Task]:
     return (
         Task.objects.filter(organization=org, assignee=user, status=Task.Status.OPEN)
-        .select_related("case", "case__property", "supplier")
+        .select_related("case", "case__property", "deviation", "deviation__property", "supplier")
         .order_by("due_date", "created_at", "id")
     )

@@ -1,4 +1,6 @@
-"""Tasks on a case: given to a staff member or to a supplier (never both), completed, reopened."""
+"""Tasks on a case or a deviation: given to a staff member or to a supplier (never both),
+completed, reopened. A deviation's task keeps its files and history on the deviation
+(`cases.services.deviation_tasks`)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Task
+from cases.models import Case, CaseEvent, Deviation, Task
 from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
 from cases.services.cases import case_message_values, case_url, staff_user_ids
+from cases.services.deviation_tasks import (
+    deviation_task_added,
+    deviation_task_completed,
+    deviation_task_reopened,
+    deviation_task_url,
+)
 from cases.services.events import event_record
 from customers.models import Supplier
 from notifications.models import Notification, OutboundMessage
@@ -25,6 +33,8 @@ Kind = CaseEvent.Kind
 
 
 def task_url(task: Task) -> str:
+    if task.deviation_id:
+        return deviation_task_url(task)
     return reverse(
         "cases:task_detail",
         kwargs={
@@ -39,7 +49,8 @@ def task_add(
     *,
     org: Organization,
     actor: User,
-    case: Case,
+    case: Case | None = None,
+    deviation: Deviation | None = None,
     title: str,
     description: str = "",
     assignee: User | None = None,
@@ -47,8 +58,12 @@ def task_add(
     due_date: datetime.date | None = None,
     uploads: Sequence[UploadedFile] = (),
 ) -> Task:
+    """A task on `case` or on `deviation` (exactly one of them)."""
     title = (title or "").strip()
-    if case.organization_id != org.pk:
+    if (case is None) == (deviation is None):
+        raise ValueError("a task belongs to a case or to a deviation")
+    parent = case if case is not None else deviation
+    if parent.organization_id != org.pk:
         raise ValidationError(_("That belongs to another organization."))
     if not title:
         raise ValidationError({"title": _("A task needs a title.")})
@@ -67,6 +82,7 @@ def task_add(
         task = Task.objects.create(
             organization=org,
             case=case,
+            deviation=deviation,
             title=title[:200],
             description=(description or "").strip(),
             assignee=assignee,
@@ -74,6 +90,9 @@ def task_add(
             due_date=due_date,
             created_by=actor,
         )
+        if deviation is not None:
+            deviation_task_added(org=org, actor=actor, task=task, checked=checked, written=written)
+            return task
         attachments_store(
             org=org, actor=actor, case=case, checked=checked, written=written, task=task
         )
@@ -149,6 +168,11 @@ def task_complete(
         task.completed_at = timezone.now()
         task.completed_by = actor
         task.save(update_fields=["status", "completion_note", "completed_at", "completed_by"])
+        if task.deviation_id:
+            deviation_task_completed(
+                org=org, actor=actor, task=task, checked=checked, written=written
+            )
+            return task
         attachments_store(
             org=org, actor=actor, case=task.case, checked=checked, written=written, task=task
         )
@@ -173,6 +197,9 @@ def task_reopen(*, org: Organization, actor: User, task: Task) -> Task:
     task.completed_at = None
     task.completed_by = None
     task.save(update_fields=["status", "completed_at", "completed_by"])
+    if task.deviation_id:
+        deviation_task_reopened(org=org, actor=actor, task=task)
+        return task
     # There is no own kind for this: a field event on the task's status, rendered as "reopened".
     event_record(
         case=task.case,

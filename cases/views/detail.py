@@ -41,6 +41,7 @@ from cases.selectors.detail import (
     property_contacts,
     saved_replies,
 )
+from cases.selectors.deviations import case_deviations
 from cases.services.cases import case_change, case_close, case_reopen, case_url
 from organizations.rendering import FAST_RENDERER
 from organizations.scoping import STAFF_ROLES, org_view
@@ -187,6 +188,7 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
     time = case_time(org, case)
     context = {
         "case": case,
+        "case_deviations": case_deviations(org, case),
         "events": case_timeline(
             org, case, attachments=attachments, tasks=tasks, time_entries=time.entries
         ),

@@ -1,4 +1,5 @@
 from inquiries.views.convert import inquiry_convert
+from inquiries.views.deviation import inquiry_deviation
 from inquiries.views.lists import inquiry_attachment, inquiry_bulk, inquiry_list, inquiry_preview
 from inquiries.views.register import inquiry_register
 from inquiries.views.settings import bulk_category_edit, intake_rule_edit, intake_settings
@@ -8,6 +9,7 @@ __all__ = [
     "inquiry_attachment",
     "inquiry_bulk",
     "inquiry_convert",
+    "inquiry_deviation",
     "inquiry_list",
     "inquiry_preview",
     "inquiry_register",

@@ -129,6 +129,8 @@ def _value(route: Route, param: str, seeded: Seeded, case) -> str | None:
         return seeded.org.slug
     if param == "number":
         return str(case.number)
+    if param.startswith("deviation_"):
+        return _deviation_value(seeded, param)
     if route.route.startswith(f"{ORG_PREFIX}cases/<int:number>/"):
         child = _case_child(seeded, case, param)
         if child is not None:
@@ -146,3 +148,21 @@ def _value(route: Route, param: str, seeded: Seeded, case) -> str | None:
         row = model._default_manager.filter(organization=seeded.org).order_by("pk").first()
         return str(row.pk) if row else None
     return None
+
+
+def _deviation_value(seeded: Seeded, param: str) -> str | None:
+    """A deviation of the organization with a task and a file (the demo seeds them)."""
+    from cases.models import Deviation, DeviationFile, Task
+
+    task = Task.objects.filter(organization=seeded.org, deviation__isnull=False).first()
+    deviation = (
+        task.deviation if task else Deviation.objects.filter(organization=seeded.org).first()
+    )
+    if deviation is None:
+        return None
+    if param == "deviation_number":
+        return str(deviation.number)
+    if param == "deviation_task_id":
+        return str(task.pk) if task else None
+    row = DeviationFile.objects.filter(organization=seeded.org, deviation=deviation).first()
+    return str(row.pk) if param == "deviation_file_id" and row else None

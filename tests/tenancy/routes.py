@@ -115,6 +115,9 @@ OBJECT_PARAMETERS: dict[str, Callable[[World, Route], str]] = {
     "invitation_id": _pk("invitation"),
     "api_key_id": _pk("api_key"),
     "token": _token,
+    "deviation_number": lambda world, route: str(world["deviation"].number),
+    "deviation_task_id": _pk("deviation_task"),
+    "deviation_file_id": _pk("deviation_file"),
 }
 
 

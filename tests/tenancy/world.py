@@ -23,13 +23,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from cases.models import Attachment, CaseCounter, Category
+from cases.models import Attachment, CaseCounter, Category, DeviationCounter
 from cases.services.attachments import (
     attachment_check,
     attachment_thumbnails_make,
     attachments_add,
 )
 from cases.services.categories import category_ensure_defaults
+from cases.services.deviation_files import deviation_thumbnails_make
+from cases.services.deviations import DeviationData, deviation_create, deviation_files_add
 from cases.services.messages import Outgoing, case_message_send
 from cases.services.notes import note_add
 from cases.services.tags import case_tag_add
@@ -111,6 +113,9 @@ class World:
         "api_key",
         "intake_rule",
         "supplier_user",
+        "deviation",
+        "deviation_task",
+        "deviation_file",
     )
 
     def __init__(self, tenant, *, first_case_number: int = 1, label: str = "a"):
@@ -390,6 +395,38 @@ class World:
         )
         job.file.save(f"case-{self.label}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
         return job
+
+    # --- A deviation with a task and a photo -------------------------------------------------
+
+    @cached_property
+    def deviation(self):
+        # B's deviation numbers start far above A's too, so B's number names none of A's.
+        DeviationCounter.objects.update_or_create(
+            organization=self.org, defaults={"last_number": self.first_case_number - 1}
+        )
+        return deviation_create(
+            org=self.org,
+            actor=self.tenant.admin,
+            data=DeviationData(title=f"Loose railing {self.label.upper()}", property=self.property),
+        )
+
+    @cached_property
+    def deviation_task(self):
+        return task_add(
+            org=self.org,
+            actor=self.tenant.admin,
+            deviation=self.deviation,
+            title="Fasten the railing",
+            assignee=self.tenant.caseworker,
+        )
+
+    @cached_property
+    def deviation_file(self):
+        [row] = deviation_files_add(
+            org=self.org, actor=self.tenant.admin, deviation=self.deviation, uploads=[png_upload()]
+        )
+        deviation_thumbnails_make([row.pk])  # the worker's job after commit
+        return row
 
 
 class _Values:
