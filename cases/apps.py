@@ -13,6 +13,8 @@ class CasesConfig(AppConfig):
 
         personal_data.register(PART)
 
+        from cases.views.deviations.events import register_links as register_deviation_links
         from cases.views.events import register_links
 
         register_links()
+        register_deviation_links()

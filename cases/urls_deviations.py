@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views.deviations import detail, edit, lists, tasks
+from cases.views.deviations import detail, edit, events, lists, tasks
 
 # Below /<org>/deviations/: the register, its CSV export, and each deviation's page.
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", edit.deviation_new, name="deviation_new"),
     path("<int:deviation_number>/", detail.deviation_detail, name="deviation_detail"),
     path("<int:deviation_number>/edit/", edit.deviation_edit, name="deviation_edit"),
+    path("<int:deviation_number>/events/", events.deviation_events, name="deviation_events"),
     path("<int:deviation_number>/status/", detail.deviation_status_view, name="deviation_status"),
     path("<int:deviation_number>/files/", detail.deviation_files_view, name="deviation_files"),
     path(

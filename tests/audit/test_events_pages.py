@@ -7,12 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.services.deviations import DeviationData, deviation_update
 from customers.services import customer_create, customer_update
 from inquiries.models import Channel
 from inquiries.services.intake import inquiry_receive
 from organizations.models_audit import AuditEvent
 from organizations.services_modules import organization_event_tabs_set
 from properties.services import container_create, property_create, property_update
+from tests.deviations.support import make_deviation
 from tests.factories.cases import make_case
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +54,27 @@ def _case(tenant):
     return f"/{slug}/cases/{case.number}/", f"/{slug}/cases/{case.number}/events/"
 
 
+def _deviation(tenant):
+    deviation = make_deviation(tenant, title="Løst rekkverk")
+    deviation_update(
+        org=tenant.org,
+        actor=tenant.admin,
+        deviation=deviation,
+        data=DeviationData(title="Løst rekkverk i trapp B"),
+    )
+    slug = tenant.org.slug
+    return (
+        f"/{slug}/deviations/{deviation.number}/",
+        f"/{slug}/deviations/{deviation.number}/events/",
+    )
+
+
 PAGES = {
     "customers": (_customer, ["Kari Nordmann", "Kari Hansen"]),
     "properties": (_property, ["Nord", "B-77"]),
     "inquiries": (_inquiry, ["Ola Avsender", "Lekkasje"]),
     "cases": (_case, ["Lekkasje", "Lekkasje på badet"]),
+    "deviations": (_deviation, ["Løst rekkverk", "Løst rekkverk i trapp B"]),
 }
 
 

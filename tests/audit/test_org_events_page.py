@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from customers.services import customer_create
 from tests.audit.support import last_event
+from tests.deviations.support import make_deviation
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,9 @@ def test_modules_settings_switch_the_tabs(tenant, admin_client_org, staff_client
     assert last_event(tenant.org, "changed").actor == tenant.admin
     assert staff_client.get(url).status_code == 403
     assert outsider_client.post(url, {"cases": "on"}).status_code == 404
+
+
+def test_deviation_events_link_to_the_deviation(tenant, admin_client_org):
+    deviation = make_deviation(tenant, title="Løst rekkverk")
+    html = admin_client_org.get(_url(tenant.org), {"module": "deviations"}).content.decode()
+    assert f'href="/{tenant.org.slug}/deviations/{deviation.number}/"' in html
