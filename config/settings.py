@@ -152,6 +152,33 @@ if DATABASE_URL:
             }
         # Each request's view runs in one transaction: the tenancy setting is transaction-local.
         DATABASES["default"]["ATOMIC_REQUESTS"] = True
+        # DATABASE_POOLER=pgbouncer: DATABASE_URL names PgBouncer in transaction pooling mode
+        # (README → Production → Behind PgBouncer). Nothing may outlive a transaction: no
+        # server-side cursors (above), no prepared statements (psycopg's prepare_threshold).
+        if env.choice("DATABASE_POOLER", "", ("", "pgbouncer")) == "pgbouncer":
+            for _alias in DATABASES.values():
+                _alias["OPTIONS"] = {
+                    **_alias.get("OPTIONS", {}),
+                    "prepare_threshold": None,
+                    "server_side_binding": False,
+                }
+        # DATABASE_REPLICA_URL: a streaming replica for reports, exports and search, read as
+        # the application's role (its URL gives host, port and database); config/db_router.py
+        # decides which reads may go there.
+        DATABASE_REPLICA_URL = env.url("DATABASE_REPLICA_URL", schemes=("postgres", "postgresql"))
+        if DATABASE_REPLICA_URL:
+            _replica = dj_database_url.parse(
+                DATABASE_REPLICA_URL,
+                conn_max_age=_database["CONN_MAX_AGE"],
+                conn_health_checks=True,
+            )
+            DATABASES["replica"] = {
+                **DATABASES["default"],
+                **{key: _replica[key] for key in ("NAME", "HOST", "PORT")},
+                "ATOMIC_REQUESTS": False,
+                "TEST": {"MIRROR": "default"},
+            }
+            DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

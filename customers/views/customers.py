@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.db_router import replica_view
 from customers import selectors, services
 from customers.forms import CustomerForm
 from customers.models import Customer
@@ -16,6 +17,7 @@ from organizations.web import form_page, search_query
 
 
 @org_view(roles=STAFF_ROLES)
+@replica_view  # search: may read the replica (config/db_router.py)
 def customer_list(request: HttpRequest) -> HttpResponse:
     q = search_query(request)
     page = selectors.customer_page(request.org, q, request.GET.get("page"))
@@ -71,6 +73,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @org_view(roles=STAFF_ROLES)
+@replica_view  # search: may read the replica (config/db_router.py)
 def customer_autocomplete(request: HttpRequest) -> JsonResponse:
     """[{id, name, email, phone, address}] of at most 20 customers matching ?q=."""
     return JsonResponse(
@@ -79,6 +82,7 @@ def customer_autocomplete(request: HttpRequest) -> JsonResponse:
 
 
 @org_view(roles=STAFF_ROLES)
+@replica_view  # search: may read the replica (config/db_router.py)
 def customer_options(request: HttpRequest) -> HttpResponse:
     """<option> elements for a customer picker, refreshed as the user types in its search box."""
     rows = selectors.customer_options(request.org, search_query(request))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.db_router import replica_reads
 from organizations.audit_display import event_rows
 from organizations.forms_events import EventFilterForm
 from organizations.models_audit import AuditEvent
@@ -55,9 +55,9 @@ def spreadsheet_safe(value: str) -> str:
 
 def _csv_lines(org, filters: EventFilter, zone, language: str) -> Iterator[str]:
     """The CSV, read as it is sent: after the view has returned (TenantMiddleware keeps the
-    request's organization for a streamed body), in one transaction for the server-side cursor,
-    in the page's language."""
-    with transaction.atomic(), translation.override(language):
+    request's organization for a streamed body), in one transaction (one snapshot), from the
+    replica when there is one (config/db_router.py), in the page's language."""
+    with replica_reads(), translation.override(language):
         yield from _csv_content(org, org_events(org, filters).iterator(CSV_CHUNK), zone)
 
 

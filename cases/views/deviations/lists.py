@@ -17,6 +17,7 @@ from cases.forms_deviations import DeviationFilterForm
 from cases.forms_lists import ListChoices
 from cases.selectors.deviations import deviation_list, deviations_in_batches
 from cases.views.lists_table import optional_url
+from config.db_router import replica_reads
 from organizations.scoping import STAFF_ROLES, org_view
 
 PAGE_SIZE = 50
@@ -69,6 +70,12 @@ def safe_cell(value: object) -> str:
 
 
 def _csv_lines(deviations) -> Iterator[str]:
+    # Read as it is sent (after the view's transaction), from the replica when there is one.
+    with replica_reads():
+        yield from _csv_content(deviations)
+
+
+def _csv_content(deviations) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # a BOM, so spreadsheet programs read the file as UTF-8
     yield writer.writerow(
