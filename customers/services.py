@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.audit import CONTACT_ROLE_AUDIT_FIELDS, audit_contact_role
 from customers.models import ContactRole, Customer, Supplier
 from organizations.audit import audit_changes, audit_created, audit_record, model_snapshot
 from organizations.models import Membership, Organization, User
-from organizations.models_audit import AuditAction, AuditModule
+from organizations.models_audit import AuditAction
 from organizations.scoping import check_same_org
 from properties.models import Property
 
@@ -41,11 +42,10 @@ CUSTOMER_FIELDS = (
 COMPANY_ONLY_FIELDS = ("org_number", "contact_person")
 SUPPLIER_FIELDS = ("name", "email", "phone", "trade", "org_number", "is_active")
 SUPPLIER_AUDIT_FIELDS = (*SUPPLIER_FIELDS, "users")
-CONTACT_ROLE_AUDIT_FIELDS = ("role", "start_date", "end_date")
 
 
-def _audit(org, actor, obj, action, changes=None, module=AuditModule.CUSTOMERS):
-    audit_record(org=org, actor=actor, module=module, obj=obj, action=action, changes=changes)
+def _audit(org, actor, obj, action, changes=None):
+    audit_record(org=org, actor=actor, module="customers", obj=obj, action=action, changes=changes)
 
 
 def normalize_email(value: str) -> str:
@@ -336,38 +336,8 @@ def contact_role_add(
         start_date=start_date,
         end_date=end_date,
     )
-    _audit_contact_role(org, actor, contact_role, AuditAction.LINKED, {})
+    audit_contact_role(org, actor, contact_role, AuditAction.LINKED, {})
     return contact_role
-
-
-def _audit_contact_role(
-    org, actor, contact_role: ContactRole, action: str, before: dict | None
-) -> None:
-    """The event on both sides: on the customer (naming the property) and on the property
-    (naming the customer)."""
-    if before is None:  # the role is gone
-        changes = {"role": [model_snapshot(contact_role, ["role"])["role"], ""]}
-    else:
-        changes = audit_changes(before, contact_role, CONTACT_ROLE_AUDIT_FIELDS)
-    if not changes:
-        return
-    customer, prop = contact_role.customer, contact_role.property
-    # The other side: added, removed, or the same (shown as context) when only changed.
-    slots = {AuditAction.LINKED: (False, True), AuditAction.UNLINKED: (True, False)}
-    was, now = slots.get(action, (True, True))
-
-    def side(obj) -> list[str]:
-        return [str(obj) if was else "", str(obj) if now else ""]
-
-    _audit(org, actor, customer, action, {"property": side(prop), **changes})
-    _audit(
-        org,
-        actor,
-        prop,
-        action,
-        {"customer": side(customer), **changes},
-        module=AuditModule.PROPERTIES,
-    )
 
 
 @transaction.atomic
@@ -396,7 +366,7 @@ def contact_role_update(
     contact_role.start_date = start_date
     contact_role.end_date = end_date
     contact_role.save(update_fields=["role", "start_date", "end_date"])
-    _audit_contact_role(org, actor, contact_role, AuditAction.CHANGED, before)
+    audit_contact_role(org, actor, contact_role, AuditAction.CHANGED, before)
     return contact_role
 
 
@@ -419,11 +389,11 @@ def contact_role_end(
     if contact_role.end_date and contact_role.end_date <= end_date:
         raise ValidationError(_("This role has already ended."))
     if contact_role.start_date and contact_role.start_date > end_date:
-        _audit_contact_role(org, actor, contact_role, AuditAction.UNLINKED, None)
+        audit_contact_role(org, actor, contact_role, AuditAction.UNLINKED, None)
         contact_role.delete()
         return None
     before = model_snapshot(contact_role, CONTACT_ROLE_AUDIT_FIELDS)
     contact_role.end_date = end_date
     contact_role.save(update_fields=["end_date"])
-    _audit_contact_role(org, actor, contact_role, AuditAction.UNLINKED, before)
+    audit_contact_role(org, actor, contact_role, AuditAction.UNLINKED, before)
     return contact_role
