@@ -17,14 +17,8 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.cluster.services import (
-    BASE_DIR,
-    PostgresServer,
-    app_env,
-    dump_schema,
-    postgres_url,
-    service_dir,
-)
+from tests.cluster.databases import PostgresServer, dump_schema
+from tests.cluster.services import BASE_DIR, app_env, postgres_url, service_dir
 from tests.markers import postgresql_only
 
 pytestmark = [
