@@ -7,6 +7,11 @@ and COMMIT. The daily sweep removes every file under MEDIA storage that no file 
 names, once it is older than a grace period (a file of a transaction still in flight is young).
 Models are found through the app registry, so a new file field is covered without a change
 here.
+
+Only the storage API is used (listdir, get_modified_time, delete), so the sweep works the same on
+the local disk and on an S3 bucket (MEDIA_STORAGE=s3, config/storage.py): there `listdir` lists a
+prefix's keys and common prefixes, and the modified time is asked only of files no row names.
+The storage (MEDIA_ROOT, or the bucket under AWS_LOCATION) must be Saksflyt's alone.
 """
 
 from __future__ import annotations
@@ -44,7 +49,11 @@ def _stored_names() -> set[str]:
 
 
 def _walk(path: str = "") -> Iterator[str]:
-    directories, files = default_storage.listdir(path)
+    """Every file name under `path`, recursively (an S3 prefix lists like a directory)."""
+    try:
+        directories, files = default_storage.listdir(path)
+    except FileNotFoundError:  # the local MEDIA_ROOT before the first upload
+        return
     for name in files:
         yield f"{path}/{name}" if path else name
     for directory in directories:
@@ -54,8 +63,6 @@ def _walk(path: str = "") -> Iterator[str]:
 def orphan_files_sweep(*, now: datetime.datetime | None = None, grace=GRACE) -> list[str]:
     """Delete stored files older than `grace` that no row names; returns their names."""
     cutoff = (now or timezone.now()) - grace
-    if not default_storage.exists(""):
-        return []
     kept = _stored_names()
     removed = []
     for name in _walk():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +23,7 @@ from cases.views.detail import (
     render_fragment,
     render_page,
 )
+from config.storage import presigned_redirect
 from organizations.scoping import ALL_ROLES, STAFF_ROLES, org_view
 
 PANEL = "cases/detail/_attachments.html"
@@ -76,14 +77,21 @@ def content_disposition(disposition: str, filename: str) -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def serve_file(file, content_type: str, disposition: str, filename: str) -> FileResponse:
-    """A stored upload, safe to open in the browser: 404 when the file is gone."""
+def serve_file(file, content_type: str, disposition: str, filename: str) -> HttpResponse:
+    """A stored upload, safe to open in the browser: 404 when the file is gone. Streamed from
+    the storage (local disk or S3), or with MEDIA_S3_REDIRECT a presigned redirect to it."""
+    header = content_disposition(disposition, filename)
     try:
+        redirect = presigned_redirect(
+            file, content_type=content_type, disposition=header, cache_control="private"
+        )
+        if redirect:
+            return redirect
         handle = file.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition(disposition, filename)
+    response["Content-Disposition"] = header
     response["X-Content-Type-Options"] = "nosniff"
     # Even if a browser rendered a file itself, it could run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

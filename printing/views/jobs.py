@@ -6,6 +6,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cases.views.attachments import content_disposition
+from config.storage import presigned_redirect
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
 from organizations.web import is_htmx
 from printing.models import PrintJob
@@ -28,6 +30,14 @@ def job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.status != PrintJob.Status.DONE:
         return render(request, "printing/job.html", {"job": job}, status=409)
     try:
+        redirect = presigned_redirect(
+            job.file,
+            content_type="application/pdf",
+            disposition=content_disposition("attachment", job.filename),
+            cache_control="private, no-store",
+        )
+        if redirect:
+            return redirect
         file = job.file.open("rb")
     except FileNotFoundError:
         return render(request, "printing/job_expired.html", {"job": job}, status=410)
