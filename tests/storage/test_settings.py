@@ -4,6 +4,7 @@ signed, short-lived defaults, and a missing or unsafe value stops the start nami
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,12 @@ def test_with_s3_configured_the_default_storage_is_the_bucket(tmp_path):
         "False",
         "None",
     ]
+
+
+def test_readme_documents_every_variable_config_storage_reads():
+    source = (ROOT / "config" / "storage.py").read_text()
+    names = set(re.findall(r'(?:env\.\w+\(|_required\(env, )\s*"([A-Z][A-Z0-9_]+)"', source))
+    assert {"MEDIA_STORAGE", "AWS_STORAGE_BUCKET_NAME", "MEDIA_S3_REDIRECT"} <= names
+
+    readme = (ROOT / "README.md").read_text()
+    assert sorted(name for name in names if f"`{name}`" not in readme) == []
