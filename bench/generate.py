@@ -315,10 +315,15 @@ def _cases(g: _Generation, cur, say) -> None:
     _copy(cur, Case._meta.db_table, CASE_COLUMNS, g.case_rows)
     say(f"{len(g.case_rows)} cases")
     _copy(cur, Note._meta.db_table, NOTE_COLUMNS, g.note_rows)
-    _copy(cur, Note.mentions.through._meta.db_table, ["note_id", "user_id"], g.mention_rows)
     _copy(cur, Task._meta.db_table, TASK_COLUMNS, g.task_rows)
-    _copy(cur, Case.teams.through._meta.db_table, ["case_id", "team_id"], g.team_rows)
-    _copy(cur, Case.tags.through._meta.db_table, ["case_id", "tag_id"], g.tag_rows)
+    # Link tables carry the organization (organizations/links.py).
+    for through, columns, rows in (
+        (Note.mentions.through, ["note_id", "user_id"], g.mention_rows),
+        (Case.teams.through, ["case_id", "team_id"], g.team_rows),
+        (Case.tags.through, ["case_id", "tag_id"], g.tag_rows),
+    ):
+        org_rows = [(*row, g.org.pk) for row in rows]
+        _copy(cur, through._meta.db_table, [*columns, "organization_id"], org_rows)
     say(f"{len(g.note_rows)} notes, {len(g.task_rows)} tasks, {len(g.team_rows)} team links")
     _copy(cur, CaseEvent._meta.db_table, EVENT_COLUMNS, g.event_rows)
     say(f"{len(g.event_rows)} events")

@@ -5,10 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from organizations.tenancy import TenantManager
 
 from cases.models import Case
 from customers.models import Customer
+from organizations.links import TenantLink, TenantManyToManyField
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
@@ -188,13 +189,21 @@ class IntakeRule(models.Model):
         choices=Customer.Kind.choices,
         default=Customer.Kind.REGULAR,
     )
-    assignees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("assign to users")
+    assignees = TenantManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="IntakeRuleAssignee",
+        blank=True,
+        related_name="+",
+        verbose_name=_("assign to users"),
     )
     # Round-robin position among `assignees` (ordered by user id).
     next_assignee_index = models.PositiveIntegerField(default=0, editable=False)
-    teams = models.ManyToManyField(
-        "organizations.Team", blank=True, related_name="+", verbose_name=_("assign to teams")
+    teams = TenantManyToManyField(
+        "organizations.Team",
+        through="IntakeRuleTeam",
+        blank=True,
+        related_name="+",
+        verbose_name=_("assign to teams"),
     )
     deadline_days = models.PositiveSmallIntegerField(
         _("deadline after (days)"),
@@ -245,6 +254,36 @@ class IntakeRule(models.Model):
 
     def __str__(self) -> str:
         return self.get_channel_group_display()
+
+
+# An intake rule's links (see organizations/links.py). The columns keep the names Django gave
+# them when these were plain many-to-many tables.
+
+
+class IntakeRuleAssignee(TenantLink):
+    intakerule = models.ForeignKey(IntakeRule, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "inquiries_intakerule_assignees"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intakerule", "user", "organization"], name="intake_rule_assignee_unique"
+            )
+        ]
+
+
+class IntakeRuleTeam(TenantLink):
+    intakerule = models.ForeignKey(IntakeRule, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "inquiries_intakerule_teams"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intakerule", "team", "organization"], name="intake_rule_team_unique"
+            )
+        ]
 
 
 class ApiIdempotencyKey(models.Model):

@@ -1,20 +1,24 @@
 """Cases app models, one module per concern; import them from here."""
 
-from cases.models.case import Case, CaseCounter, Category, Tag
+from cases.models.case import Case, CaseContainer, CaseCounter, CaseTag, CaseTeam, Category, Tag
 from cases.models.deviation import Deviation, DeviationCounter, DeviationFile, deviation_file_path
 from cases.models.history import CaseEvent, NotificationRequest
-from cases.models.work import Attachment, Note, Task, TimeEntry, attachment_path
+from cases.models.work import Attachment, Note, NoteMention, Task, TimeEntry, attachment_path
 
 __all__ = [
     "Attachment",
     "Case",
+    "CaseContainer",
     "CaseCounter",
     "CaseEvent",
+    "CaseTag",
+    "CaseTeam",
     "Category",
     "Deviation",
     "DeviationCounter",
     "DeviationFile",
     "Note",
+    "NoteMention",
     "NotificationRequest",
     "Tag",
     "Task",

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organizations.links import TenantLink, TenantManyToManyField
 from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
@@ -161,8 +163,12 @@ class Case(models.Model):
         related_name="assigned_cases",
         verbose_name=_("assignee"),
     )
-    teams = models.ManyToManyField(
-        "organizations.Team", blank=True, related_name="cases", verbose_name=_("teams")
+    teams = TenantManyToManyField(
+        "organizations.Team",
+        through="CaseTeam",
+        blank=True,
+        related_name="cases",
+        verbose_name=_("teams"),
     )
     supplier = models.ForeignKey(
         "customers.Supplier",
@@ -188,10 +194,16 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("property"),
     )
-    containers = models.ManyToManyField(
-        "properties.Container", blank=True, related_name="cases", verbose_name=_("containers")
+    containers = TenantManyToManyField(
+        "properties.Container",
+        through="CaseContainer",
+        blank=True,
+        related_name="cases",
+        verbose_name=_("containers"),
     )
-    tags = models.ManyToManyField(Tag, blank=True, related_name="cases", verbose_name=_("tags"))
+    tags = TenantManyToManyField(
+        Tag, through="CaseTag", blank=True, related_name="cases", verbose_name=_("tags")
+    )
     visible_to_customer = models.BooleanField(_("visible to customer"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -257,3 +269,46 @@ class Case(models.Model):
     @builtins.property
     def is_overdue(self) -> bool:
         return bool(self.deadline and self.is_open and self.deadline < timezone.localdate())
+
+
+# The links of a case (see organizations/links.py): each carries the organization, which the
+# database checks against both sides (PostgreSQL).
+
+
+class CaseTeam(TenantLink):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("organizations.Team", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "cases_case_teams"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "team", "organization"], name="case_team_unique"
+            )
+        ]
+
+
+class CaseContainer(TenantLink):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    container = models.ForeignKey(
+        "properties.Container", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        db_table = "cases_case_containers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "container", "organization"], name="case_container_unique"
+            )
+        ]
+
+
+class CaseTag(TenantLink):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "cases_case_tags"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "tag", "organization"], name="case_tag_unique")
+        ]

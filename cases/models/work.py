@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from organizations.tenancy import TenantManager
 
 from cases.models.case import Case
+from organizations.links import TenantLink, TenantManyToManyField
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
@@ -30,8 +31,9 @@ class Note(models.Model):
         verbose_name=_("author"),
     )
     body = models.TextField(_("note"))
-    mentions = models.ManyToManyField(
+    mentions = TenantManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="NoteMention",
         blank=True,
         related_name="mentioned_in_notes",
         verbose_name=_("mentioned"),
@@ -51,6 +53,21 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class NoteMention(TenantLink):
+    """A member @mentioned in a note (see organizations/links.py)."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "cases_note_mentions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "user", "organization"], name="note_mention_unique"
+            )
+        ]
 
 
 class Task(models.Model):

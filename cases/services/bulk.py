@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Tag
+from cases.models import Case, CaseEvent, CaseTag, Tag
 from cases.services.cases import (
     FIELD_KINDS,
     event_value,
@@ -133,13 +133,12 @@ def cases_bulk_change(
 
 def _add_tag(org, actor, cases: list[Case], tag: Tag, events: list[CaseEvent]) -> list[Case]:
     """Link `tag` to the cases lacking it; returns those cases. Two queries."""
-    through = Case.tags.through
     current: dict[int, list[Tag]] = {c.pk: [] for c in cases}
-    for link in through.objects.filter(case_id__in=list(current)).select_related("tag"):
+    for link in CaseTag.objects.filter(case_id__in=list(current)).select_related("tag"):
         current[link.case_id].append(link.tag)
     lacking = [c for c in cases if all(t.pk != tag.pk for t in current[c.pk])]
-    through.objects.bulk_create(
-        [through(case_id=c.pk, tag_id=tag.pk) for c in lacking],
+    CaseTag.objects.bulk_create(
+        [CaseTag(organization=org, case_id=c.pk, tag_id=tag.pk) for c in lacking],
         batch_size=500,
         ignore_conflicts=True,
     )

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Category, NotificationRequest
+from cases.models import (
+    Case,
+    CaseContainer,
+    CaseEvent,
+    CaseTeam,
+    Category,
+    NotificationRequest,
+)
 from cases.services.events import event_build, events_save
 from cases.services.messages import creation_notices, resolution_notice
 from cases.services.numbering import case_numbers_reserve
@@ -143,9 +150,12 @@ def case_create_many(
 
     team_links, container_links, events = [], [], []
     for case, item in zip(cases, items, strict=True):
-        team_links += [Case.teams.through(case_id=case.pk, team_id=t.pk) for t in item.teams]
+        team_links += [
+            CaseTeam(organization=org, case_id=case.pk, team_id=t.pk) for t in item.teams
+        ]
         container_links += [
-            Case.containers.through(case_id=case.pk, container_id=c.pk) for c in item.containers
+            CaseContainer(organization=org, case_id=case.pk, container_id=c.pk)
+            for c in item.containers
         ]
         events.append(
             event_build(
@@ -157,8 +167,8 @@ def case_create_many(
         )
     notices, requests = creation_notices(org, actor, cases, [item.notify for item in items])
     events += notices
-    Case.teams.through.objects.bulk_create(team_links)
-    Case.containers.through.objects.bulk_create(container_links)
+    CaseTeam.objects.bulk_create(team_links)
+    CaseContainer.objects.bulk_create(container_links)
     NotificationRequest.objects.bulk_create(requests)
     events_save(events)
     notify_assignees(org, actor, [c for c in cases if c.assignee_id])
@@ -348,7 +358,7 @@ def _change_set(org, actor, case: Case, name: str, kind: str, new_items) -> list
     old_items = list(manager.all())
     if {o.pk for o in old_items} == {n.pk for n in new_items}:
         return []
-    manager.set(new_items)
+    manager.set(new_items, through_defaults={"organization": org})
     return [
         event_build(
             case=case,

@@ -50,7 +50,7 @@ def note_add(
         ids = mentioned_ids(body)
         mentioned = list(staff_members(org).filter(pk__in=ids)) if ids else []
         if mentioned:
-            note.mentions.set(mentioned)
+            note.mentions.set(mentioned, through_defaults={"organization": org})
         attachments_store(
             org=org, actor=actor, case=case, checked=checked, written=written, note=note
         )

@@ -69,7 +69,7 @@ def tag_names(tags: Iterable[Tag]) -> str:
 
 
 def _tags_set(org, actor, case: Case, old: list[Tag], new: list[Tag]) -> CaseEvent:
-    case.tags.set(new)
+    case.tags.set(new, through_defaults={"organization": org})
     case.save(update_fields=["updated_at"])
     return event_record(
         case=case,

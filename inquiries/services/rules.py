@@ -313,11 +313,11 @@ def intake_rule_update(
     if assignees is not None:
         before = set(rule.assignees.values_list("pk", flat=True))
         if before != {u.pk for u in assignees}:
-            rule.assignees.set(assignees)
+            rule.assignees.set(assignees, through_defaults={"organization": org})
             rule.next_assignee_index = 0
             rule.save(update_fields=["next_assignee_index"])
     if teams is not None:
-        rule.teams.set(teams)
+        rule.teams.set(teams, through_defaults={"organization": org})
     diff = audit_changes(snapshot, rule, watched)
     if diff:
         audit_record(

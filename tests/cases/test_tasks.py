@@ -141,6 +141,7 @@ def test_tasks_for_supplier_user_are_only_their_suppliers(tenant, other_tenant, 
         org=tenant.org, actor=tenant.caseworker, case=case, title="Staff", assignee=tenant.admin
     )
     # The same person working for a supplier of another organization sees nothing of it here.
+    MembershipFactory(organization=other_tenant.org, user=tenant.supplier, role="supplier")
     foreign_company = SupplierFactory(organization=other_tenant.org)
     foreign_company.users.add(tenant.supplier)
     foreign_case = make_case(other_tenant.org, other_tenant.caseworker)
