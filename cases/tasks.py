@@ -6,19 +6,21 @@ from celery import shared_task
 
 from cases.services.attachments import attachment_thumbnails_make
 from cases.services.thumbnails import thumbnails_sweep
-from organizations.tenancy import organization_scope
+from organizations.tenancy import all_organizations, organization_scope
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def make_thumbnails(attachment_ids: list[int]) -> int:
+def make_thumbnails(organization_id: int, attachment_ids: list[int]) -> int:
     """Thumbnails for images attached without one (copied from inquiries)."""
-    return attachment_thumbnails_make(attachment_ids)
+    with organization_scope(organization_id):
+        return attachment_thumbnails_make(attachment_ids)
 
 
 @shared_task(ignore_result=True)
 def sweep_thumbnails() -> int:
     """Beat: enqueue images left without a thumbnail (their task was lost, e.g. Redis down)."""
-    return thumbnails_sweep()
+    with all_organizations("beat finds every organization's images without a thumbnail"):
+        return thumbnails_sweep()
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
