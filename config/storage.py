@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponseRedirect
 
 from config.env import Env
 
@@ -101,6 +100,8 @@ def presigned_redirect(file, *, content_type: str, disposition: str, cache_contr
     Raises FileNotFoundError when the object is gone, as opening it would."""
     if not getattr(settings, "MEDIA_S3_REDIRECT", False):
         return None
+    from django.http import HttpResponseRedirect  # not at import: settings.py imports this module
+
     storage, name = file.storage, file.name
     if not name or not storage.exists(name):
         raise FileNotFoundError(name)
