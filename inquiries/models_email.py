@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"

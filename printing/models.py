@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from organizations.tenancy import TenantManager
 from printing.formats import DEFAULT_FORMAT, FORMAT_CHOICES
 

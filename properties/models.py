@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+
 from organizations.tenancy import TenantManager
 
 

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from organizations.tenancy import TenantManager
 
 from cases.models.case import Case
 from cases.models.work import Attachment, Note, Task, TimeEntry
+from organizations.tenancy import TenantManager
 
 ORG = "organizations.Organization"
 
