@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Tag
 from cases.selectors.lists import supplier_choices, tag_list, team_choices
+from cases.selectors.service_levels import STATE_LABELS
 from cases.services.bulk import BULK_STATUSES
 from cases.services.tags import TAG_MAX_LENGTH
 from customers.models import Supplier
@@ -79,6 +80,7 @@ class CaseFilterForm(forms.Form):
     supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=forms.Select)
     tag = forms.ChoiceField(label=_("Tag"), required=False, widget=forms.Select)
     source = forms.ChoiceField(label=_("Source"), required=False, widget=forms.Select)
+    sla = forms.ChoiceField(label=_("Service level"), required=False, widget=forms.Select)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DATE_WIDGET)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DATE_WIDGET)
@@ -96,6 +98,7 @@ class CaseFilterForm(forms.Form):
         f["status"].choices = [anything, ("open", _("Open")), *Case.Status.choices]
         f["priority"].choices = [anything, *Case.Priority.choices]
         f["source"].choices = [anything, *Case.Source.choices]
+        f["sla"].choices = [anything, *STATE_LABELS.items()]
         f["category"].choices = _options(choices, "categories", anything)
         f["assignee"].choices = _options(choices, "staff", anything, ("none", _("Unassigned")))
         f["team"].choices = _options(choices, "teams", anything)

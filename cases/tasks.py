@@ -30,3 +30,12 @@ def make_deviation_thumbnails(organization_id: int, file_ids: list[int]) -> int:
 
     with organization_scope(organization_id):
         return deviation_thumbnails_make(file_ids)
+
+
+@shared_task(ignore_result=True)
+def sweep_service_levels() -> int:
+    """Beat, every minute: notify the service-level thresholds (at risk, missed) cases reached
+    since the last run, once each (cases/services/service_level_sweep.py)."""
+    from cases.services.service_level_sweep import service_levels_sweep
+
+    return service_levels_sweep()

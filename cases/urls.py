@@ -11,4 +11,5 @@ urlpatterns = [
     # Settings → Saved replies: notifications' pages, included here because the composer that
     # uses them is the case page's (notifications cannot name cases' URLs, only be included).
     path("settings/saved-replies/", include("notifications.urls_settings")),
+    path("settings/service-levels/", include("cases.urls_service_levels")),
 ]

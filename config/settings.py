@@ -369,6 +369,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Images whose thumbnail task was lost (broker down at enqueue): cases/services/thumbnails.py.
     "sweep-thumbnails": {"task": "cases.tasks.sweep_thumbnails", "schedule": 300.0},
+    # Service-level thresholds reached (at risk, missed): cases/services/service_level_sweep.py.
+    "sweep-service-levels": {"task": "cases.tasks.sweep_service_levels", "schedule": 60.0},
     # Print jobs whose task was lost, and rendered PDFs past their 24 h (printing/services/jobs.py).
     "delete-expired-portal-links": {
         "task": "portal.tasks.delete_expired_portal_links",

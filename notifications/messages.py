@@ -139,6 +139,11 @@ DEFAULTS: dict[str, Default] = {
             "If not, ignore this e-mail; your password stays as it is."
         ),
     ),
+    Kind.SERVICE_LEVEL: Default(
+        (*_CASE, "recipient_name", "message"),
+        _("Service level: case {{ case_number }}"),
+        _("Hello {{ recipient_name }},\n\n{{ message }}\n\n{{ link }}"),
+    ),
 }
 
 # The messages an organization's administrators may reword (settings → message templates).

@@ -19,6 +19,7 @@ class Notification(models.Model):
         MENTION = "mention", _("Mentioned in a note")
         ASSIGNED = "assigned", _("Case assigned to you")
         TASK = "task", _("Task given to you")
+        SERVICE_LEVEL = "service_level", _("Service level at risk or missed")
         OTHER = "other", _("Other")
 
     organization = models.ForeignKey(
@@ -94,6 +95,7 @@ class OutboundMessage(models.Model):
         FORWARD = "forward", _("Forwarded to an external contact")
         INVITATION = "invitation", _("Invitation")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        SERVICE_LEVEL = "service_level", _("Service level at risk or missed")
         OTHER = "other", _("Other")
 
     organization = models.ForeignKey(

@@ -29,11 +29,13 @@ EMAIL_KIND = {
     Notification.Kind.MENTION: Email.MENTION,
     Notification.Kind.ASSIGNED: Email.ASSIGNED,
     Notification.Kind.TASK: Email.TASK_ASSIGNED,
+    Notification.Kind.SERVICE_LEVEL: Email.SERVICE_LEVEL,
 }
 PREFERENCE = {
     Notification.Kind.MENTION: "notify_mentions_by_email",
     Notification.Kind.ASSIGNED: "notify_assignments_by_email",
     Notification.Kind.TASK: "notify_tasks_by_email",
+    Notification.Kind.SERVICE_LEVEL: "notify_service_levels_by_email",
 }
 
 

@@ -165,11 +165,17 @@ class NotificationPreferencesForm(forms.Form):
     tasks = forms.ChoiceField(
         label=_("When a task is given to me"), choices=EMAIL_CHOICES, widget=forms.RadioSelect
     )
+    service_levels = forms.ChoiceField(
+        label=_("When a case of mine is at risk of missing its response or resolution time"),
+        choices=EMAIL_CHOICES,
+        widget=forms.RadioSelect,
+    )
 
     FIELDS = {
         "mentions": "notify_mentions_by_email",
         "assignments": "notify_assignments_by_email",
         "tasks": "notify_tasks_by_email",
+        "service_levels": "notify_service_levels_by_email",
     }
 
     def __init__(self, *args, user, **kwargs):

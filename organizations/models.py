@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.links import TenantLink, TenantManyToManyField
 from organizations.models_audit import EVENT_TAB_DEFAULTS, AuditEvent  # noqa: F401 (registers it)
+from organizations.models_calendar import BusinessCalendar, ClosedDay  # noqa: F401 (registers)
 from organizations.tenancy import TenantManager
 
 # Slugs that would shadow a top-level URL; an organization may not take them.
@@ -92,6 +93,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     notify_tasks_by_email = models.BooleanField(
         _("e-mail me when a task is given to me"), default=True
+    )
+    notify_service_levels_by_email = models.BooleanField(
+        _("e-mail me when a case of mine is at risk of missing its service level"), default=True
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the Django admin"), default=False)

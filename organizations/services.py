@@ -260,6 +260,7 @@ NOTIFICATION_PREFERENCES = (
     "notify_mentions_by_email",
     "notify_assignments_by_email",
     "notify_tasks_by_email",
+    "notify_service_levels_by_email",
 )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from organizations.views import api_keys, events, events_export, invitations, preferences
+from organizations.views import calendar as calendar_views
 from organizations.views import settings as views
 
 app_name = "organizations"
@@ -11,6 +12,17 @@ urlpatterns = [
     path("settings/members/", views.members, name="members"),
     path("settings/members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path("settings/members/<int:membership_id>/active/", views.member_active, name="member_active"),
+    path("settings/business-hours/", calendar_views.business_hours, name="business_hours"),
+    path(
+        "settings/business-hours/closed-days/",
+        calendar_views.closed_day_new,
+        name="closed_day_new",
+    ),
+    path(
+        "settings/business-hours/closed-days/<int:closed_day_id>/delete/",
+        calendar_views.closed_day_remove,
+        name="closed_day_delete",
+    ),
     path("settings/teams/", views.teams, name="teams"),
     path("settings/teams/new/", views.team_edit, name="team_new"),
     path("settings/teams/<int:team_id>/", views.team_edit, name="team_edit"),

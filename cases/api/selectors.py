@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cases.models import Case, Category
+from cases.selectors.service_levels import sla_states_q
 from organizations.models import Organization
 
 
@@ -32,6 +34,8 @@ def case_list_for_api(org: Organization, filters: dict[str, Any]) -> QuerySet[Ca
         qs = qs.filter(created_at__gte=filters["created_since"])
     if filters.get("updated_since"):
         qs = qs.filter(updated_at__gte=filters["updated_since"])
+    if filters.get("sla_state"):
+        qs = qs.filter(sla_states_q(filters["sla_state"], timezone.now()))
     return qs
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 
 from cases.api.selectors import category_by_key
 from cases.models import Case
+from cases.services.service_levels import SlaState, case_sla_state
 
 
 class StrictCharField(serializers.CharField):
@@ -58,6 +60,14 @@ class CaseSerializer(serializers.ModelSerializer):
     inquiry_id = serializers.SerializerMethodField(
         help_text="The inquiry (POST /api/v1/inquiries/) this case was made from, if any."
     )
+    sla_state = serializers.SerializerMethodField(
+        help_text=(
+            "Service level now: `on_track`, `at_risk` (the at-risk share of a target has"
+            " passed), `breached` (a due time has passed), `paused` (waiting: the clocks stand"
+            " still), or null (no running target: no service level applies, or the case is"
+            " resolved or closed)."
+        )
+    )
 
     class Meta:
         model = Case
@@ -76,12 +86,19 @@ class CaseSerializer(serializers.ModelSerializer):
             "customer",
             "property",
             "inquiry_id",
+            "first_response_due",
+            "resolution_due",
+            "sla_state",
             "created_at",
             "updated_at",
             "resolved_at",
             "closed_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "enum": [*SlaState.VALUES, None], "nullable": True})
+    def get_sla_state(self, case: Case) -> str | None:
+        return case_sla_state(case)
 
     def get_inquiry_id(self, case: Case) -> int | None:
         try:
@@ -173,6 +190,11 @@ class CaseFilterSerializer(serializers.Serializer):
     updated_since = serializers.DateTimeField(
         required=False, help_text="ISO 8601 date or date-time; cases changed at or after it."
     )
+    sla_state = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        help_text="Comma-separated service-level states (on_track, at_risk, breached, paused).",
+    )
 
     def _choices(self, value: str, allowed: set[str]) -> list[str]:
         # Exactly as documented: values separated by commas, no blanks or empty items.
@@ -191,3 +213,6 @@ class CaseFilterSerializer(serializers.Serializer):
 
     def validate_priority(self, value: str) -> list[str]:
         return self._choices(value, set(Case.Priority.values))
+
+    def validate_sla_state(self, value: str) -> list[str]:
+        return self._choices(value, set(SlaState.VALUES))

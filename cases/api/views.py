@@ -19,6 +19,7 @@ from cases.api.selectors import case_for_api, case_list_for_api
 from cases.api.serializers import CaseFilterSerializer, CaseSerializer, CaseUpdateSerializer
 from cases.models import Case
 from cases.services.cases import case_change
+from cases.services.service_levels import SlaState
 from config.api_query import KnownQueryParameters
 
 TAG = "Cases"
@@ -46,6 +47,12 @@ LIST_PARAMETERS = [
         "Statuses, comma-separated; `open` means new, in progress or waiting.",
     ),
     _comma_list("priority", Case.Priority.values, "Priorities, comma-separated."),
+    _comma_list(
+        "sla_state",
+        SlaState.VALUES,
+        "Service-level states, comma-separated: on_track, at_risk, breached (a due time has"
+        " passed), paused (waiting).",
+    ),
 ]
 
 

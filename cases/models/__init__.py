@@ -3,6 +3,7 @@
 from cases.models.case import Case, CaseContainer, CaseCounter, CaseTag, CaseTeam, Category, Tag
 from cases.models.deviation import Deviation, DeviationCounter, DeviationFile, deviation_file_path
 from cases.models.history import CaseEvent, NotificationRequest
+from cases.models.service_levels import ServiceLevelPolicy
 from cases.models.work import Attachment, Note, NoteMention, Task, TimeEntry, attachment_path
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Note",
     "NoteMention",
     "NotificationRequest",
+    "ServiceLevelPolicy",
     "Tag",
     "Task",
     "TimeEntry",

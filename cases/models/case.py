@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -218,6 +219,33 @@ class Case(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Service level (cases/services/service_levels.py): the policy that applied and its
+    # targets as applied, the clocks' due and at-risk moments, the business time they stood
+    # still, which thresholds were notified, and what lists and the escalation sweep read.
+    service_level_policy = models.ForeignKey(
+        "cases.ServiceLevelPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service level"),
+    )
+    sla_first_response_minutes = models.PositiveIntegerField(null=True, blank=True)
+    sla_resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    sla_risk_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_risk_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_risk_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    # Defaults in the database too: rows loaded with COPY (bench/generate.py) need none.
+    sla_paused = models.DurationField(
+        default=datetime.timedelta(0), db_default=datetime.timedelta(0)
+    )
+    sla_fired = models.PositiveSmallIntegerField(default=0, db_default=0)
+    sla_next_due = models.DateTimeField(_("due"), null=True, blank=True)
+    sla_next_risk = models.DateTimeField(null=True, blank=True)
+    sla_next_escalation = models.DateTimeField(null=True, blank=True)
     objects = TenantManager()
 
     class Meta:
@@ -255,6 +283,16 @@ class Case(models.Model):
                 include=["status", "first_response_at", "created_at", "created_by"],
                 condition=models.Q(assignee__isnull=True),
                 name="case_unassigned_idx",
+            ),
+            # "Due soonest" (keyset over sla_next_due, id) and the escalation sweep's candidates
+            # across organizations (cases/services/service_level_sweep.py).
+            models.Index(
+                fields=["organization", "sla_next_due", "id"], name="case_org_sla_due_idx"
+            ),
+            models.Index(
+                fields=["sla_next_escalation"],
+                condition=models.Q(sla_next_escalation__isnull=False),
+                name="case_sla_escalation_idx",
             ),
         ]
 

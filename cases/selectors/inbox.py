@@ -50,7 +50,13 @@ def _sort_value_sql(sort: str) -> tuple[str, list]:
         return _rank_sql("c.priority", PRIORITY_ORDER)
     if sort == "status":
         return _rank_sql("c.status", STATUS_ORDER)
-    return {"number": "c.number", "created": "c.created_at", "deadline": "c.deadline"}[sort], []
+    columns = {
+        "number": "c.number",
+        "created": "c.created_at",
+        "deadline": "c.deadline",
+        "due": "c.sla_next_due",
+    }
+    return columns[sort], []
 
 
 def _tab_sql(tab: str) -> tuple[str, list]:

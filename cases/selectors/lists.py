@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, Tag
 from cases.selectors.keyset import KeysetPage, SortKey, keyset_page
+from cases.selectors.service_levels import sla_state_q
 from customers.models import Customer, Supplier
 from organizations.models import Organization, Team
 from properties.models import Property
@@ -32,6 +33,8 @@ SORT_KEYS: dict[str, SortKey] = {
     "deadline": SortKey("deadline", "date", nullable=True),
     "priority": SortKey("priority_rank", "int", default_descending=True),
     "status": SortKey("status_rank", "int"),
+    # Service level: the earliest due time of the case's running clocks (none last).
+    "due": SortKey("sla_next_due", "datetime", nullable=True),
 }
 DEFAULT_SORT = "-created"
 
@@ -74,7 +77,19 @@ class CaseRow(SimpleNamespace):
         return self.id
 
 
-ROW_FIELDS = ("id", "number", "title", "status", "priority", "deadline", "created_at")
+ROW_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "status",
+    "priority",
+    "deadline",
+    "created_at",
+    # Service level: what the state marker needs (cases/services/service_levels.py sla_state).
+    "sla_next_due",
+    "sla_next_risk",
+    "sla_paused_at",
+)
 ROW_JOINED = {
     "customer_name": F("customer__name"),
     "property_address": F("property__address"),
@@ -183,6 +198,8 @@ def case_list_filtered(org: Organization, filters: dict[str, Any]) -> QuerySet[C
         qs = qs.filter(property_id__in=property_and_descendants(org, filters["property"]))
     if filters.get("overdue"):
         qs = qs.filter(status__in=OPEN, deadline__lt=timezone.localdate())
+    if filters.get("sla"):
+        qs = qs.filter(sla_state_q(filters["sla"], timezone.now()))
     if filters.get("created_from"):
         qs = qs.filter(created_at__gte=_day_start(filters["created_from"]))
     if filters.get("created_to"):

@@ -24,6 +24,7 @@ from cases.services.cases import (
     status_side_effects,
 )
 from cases.services.events import event_build, events_save
+from cases.services.service_levels import SlaContext, sla_after_change
 from cases.services.tags import tag_names
 from organizations.models import Organization, User
 from organizations.web import parse_ids as web_parse_ids
@@ -91,7 +92,9 @@ def cases_bulk_change(
     dirty: dict[int, Case] = {}
     update_fields: set[str] = set()
     newly_assigned: list[Case] = []
+    sla = SlaContext(org)  # read once, only if a status or priority changes
     for case in cases:
+        sla_changed: dict[str, tuple] = {}
         for name, new in changes.items():
             old = getattr(case, name)
             if old == new:
@@ -112,7 +115,15 @@ def cases_bulk_change(
                 update_fields.update(status_side_effects(case, old, new, now))
             if name == "assignee":
                 newly_assigned.append(case)
+            if name in ("status", "priority"):
+                sla_changed[name] = (old, new)
             dirty[case.pk] = case
+        if sla_changed:  # due times computed here, written by the one bulk UPDATE below
+            sla_fields, sla_events = sla_after_change(
+                case, sla, changed=sla_changed, actor=actor, now=now
+            )
+            update_fields.update(sla_fields)
+            result.events += sla_events
 
     if add_tag is not None and cases:
         dirty.update({c.pk: c for c in _add_tag(org, actor, cases, add_tag, result.events)})

@@ -26,6 +26,12 @@ from cases.models import (
 from cases.services.events import event_build, events_save
 from cases.services.messages import creation_notices, resolution_notice
 from cases.services.numbering import case_numbers_reserve
+from cases.services.service_levels import (
+    POLICY_FIELDS,
+    SlaContext,
+    sla_after_change,
+    sla_start,
+)
 from customers.models import Customer, Supplier
 from notifications.models import Notification
 from notifications.staff import StaffNotice, absolute_url, notify_staff_many, supplier_email
@@ -138,6 +144,9 @@ def case_create_many(
         )
         for number, item in zip(numbers, items, strict=True)
     ]
+    sla = SlaContext(org)  # service-level policy and due times, computed here in Python
+    for case in cases:
+        sla_start(case, sla)
     Case.objects.bulk_create(cases)
     if any(c.pk is None for c in cases):  # databases that return no ids (not PostgreSQL/SQLite)
         by_number = dict(
@@ -294,6 +303,7 @@ def case_change(
     events: list[CaseEvent] = []
     update_fields: list[str] = []
     now = timezone.now()
+    sla_changed: dict[str, tuple] = {}
     for name, new in changes.items():
         if name in ("teams", "containers"):
             continue
@@ -302,6 +312,8 @@ def case_change(
             continue
         setattr(case, name, new)
         update_fields.append(name)
+        if name == "status" or name in POLICY_FIELDS:
+            sla_changed[name] = (old, new)
         kind = FIELD_KINDS[name]
         old_shown, new_shown = event_value(old), event_value(new)
         events.append(
@@ -309,6 +321,12 @@ def case_change(
         )
         if name == "status":
             update_fields += status_side_effects(case, old, new, now)
+    if sla_changed:  # pause, resume or choose the service-level policy again
+        sla_fields, sla_events = sla_after_change(
+            case, SlaContext(org), changed=sla_changed, actor=actor, now=now
+        )
+        update_fields += sla_fields
+        events += sla_events
     if "teams" in changes:
         events += _change_set(org, actor, case, "teams", Kind.TEAMS, changes["teams"])
     if "containers" in changes:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseEvent, NotificationRequest
 from cases.services.events import event_build, events_save
+from cases.services.service_levels import sla_first_response
 from customers.models import Customer
 from notifications.messages import language_for, render, template_for
 from notifications.models import OutboundMessage
@@ -228,10 +229,11 @@ def first_response_mark(case: Case) -> None:
     if case.first_response_at is not None:
         return
     now = timezone.now()
-    Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
-        first_response_at=now, updated_at=now
-    )
     case.first_response_at = now
+    stopped = {name: getattr(case, name) for name in sla_first_response(case)}
+    Case.objects.filter(pk=case.pk, first_response_at__isnull=True).update(
+        first_response_at=now, updated_at=now, **stopped
+    )
 
 
 # --- Automatic notices --------------------------------------------------------------------

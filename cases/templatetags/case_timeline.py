@@ -97,6 +97,8 @@ def event_summary(event: CaseEvent) -> SafeString:
     if kind == Kind.TASK_DONE:
         title = event.task.title if event.task else event.old_value
         return _fmt(_("completed the task %(task)s"), task=_quoted(title))
+    if kind == Kind.FIELD and name == "service_level":
+        return _service_level_summary(event)
     if kind == Kind.FIELD and name == "task_status":
         title = event.task.title if event.task else ""
         return _fmt(_("reopened the task %(task)s"), task=_quoted(title))
@@ -170,6 +172,33 @@ def _change_summary(event: CaseEvent) -> SafeString:
         new=format_html(
             '<strong class="new-value">{}</strong>', value_label(name, event.new_value)
         ),
+    )
+
+
+def _due_label(value: str) -> str:
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return _("none")
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _service_level_summary(event: CaseEvent) -> SafeString:
+    """The due times recomputed after a change of priority, category or customer."""
+    data = event.data or {}
+    if not event.new_value:
+        return _fmt(
+            _("removed the service level %(policy)s: the case has no due times now"),
+            policy=_quoted(event.old_value),
+        )
+    return _fmt(
+        _(
+            "applied the service level %(policy)s: first response due %(first)s,"
+            " resolution due %(resolution)s"
+        ),
+        policy=_quoted(event.new_value),
+        first=format_html("<strong>{}</strong>", _due_label(data.get("first_response_due"))),
+        resolution=format_html("<strong>{}</strong>", _due_label(data.get("resolution_due"))),
     )
 
 

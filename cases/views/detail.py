@@ -42,6 +42,7 @@ from cases.selectors.detail import (
     saved_replies,
 )
 from cases.selectors.deviations import case_deviations
+from cases.selectors.service_levels import sla_summary
 from cases.services.cases import case_change, case_close, case_reopen, case_url
 from organizations.rendering import FAST_RENDERER
 from organizations.scoping import STAFF_ROLES, org_view
@@ -72,6 +73,7 @@ def header_context(request: HttpRequest, case: Case, /, **bound) -> dict:
         "header_fields": fields,
         "close_form": fast(bound.get("close_form") or CloseForm()),
         "reopen_form": fast(bound.get("reopen_form") or ReopenForm()),
+        "sla": sla_summary(case),
     }
 
 

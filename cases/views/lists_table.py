@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from cases.selectors.keyset import KeysetPage
 from cases.selectors.lists import SORT_KEYS, parse_sort
+from cases.selectors.service_levels import STATE_LABELS
+from cases.services.service_levels import SlaState, sla_state
 from cases.templatetags.case_timeline import DateLabels, esc
 
 CURSOR_PARAMS = ("after", "before")
@@ -34,6 +36,7 @@ COLUMNS = [
     ("status", _("Status")),
     ("priority", _("Priority")),
     (None, _("Assignee")),
+    ("due", _("Service level")),
     ("deadline", _("Deadline")),
     ("created", _("Created")),
 ]
@@ -80,6 +83,9 @@ def present_rows(rows: list, org_slug: str) -> None:
     today = timezone.localdate()
     select_text = gettext("Select case #%(number)s")
     short = DateLabels("SHORT_DATE_FORMAT")  # each distinct day formatted once
+    short_time = DateLabels("SHORT_DATETIME_FORMAT")
+    now = timezone.now()
+    sla_labels = {state: str(label) for state, label in STATE_LABELS.items()}
     for case in rows:
         case.href = f"{head}{case.number}{tail}"
         case.status_label = statuses.get(case.status, case.status)
@@ -97,6 +103,18 @@ def present_rows(rows: list, org_slug: str) -> None:
         place = " ".join(p for p in (case.property_postcode, case.property_city) if p)
         case.property_label = ", ".join(p for p in (case.property_address, place) if p)
         case.assignee_name = case.assignee_full_name or case.assignee_email or ""
+        case.sla_state = sla_state(
+            status=case.status,
+            next_due=case.sla_next_due,
+            next_risk=case.sla_next_risk,
+            paused_at=case.sla_paused_at,
+            now=now,
+        )
+        case.sla_label = sla_labels.get(case.sla_state, "")
+        if case.sla_state and case.sla_state != SlaState.PAUSED:
+            due = timezone.localtime(case.sla_next_due)
+            case.sla_due_iso = due.isoformat()
+            case.sla_due_label = short_time(due)
 
 
 def rows_html(rows: list, *, selectable: bool, checked: Collection[int]) -> SafeString:
@@ -127,6 +145,15 @@ def rows_html(rows: list, *, selectable: bool, checked: Collection[int]) -> Safe
             )
         else:
             deadline = "—"
+        if case.sla_state:
+            when = (
+                f' <time datetime="{esc(case.sla_due_iso)}">{esc(case.sla_due_label)}</time>'
+                if case.sla_state != SlaState.PAUSED
+                else ""
+            )
+            sla = f'<span class="sla sla-{esc(case.sla_state)}">{esc(case.sla_label)}</span>{when}'
+        else:
+            sla = "—"
         row_class = ' class="overdue"' if case.overdue else ""
         out.append(
             f"\n<tr{row_class}>\n"
@@ -140,6 +167,7 @@ def rows_html(rows: list, *, selectable: bool, checked: Collection[int]) -> Safe
             f'  <td><span class="pill priority-{esc(case.priority)}">'
             f"{esc(case.priority_label)}</span></td>\n"
             f"  <td>{esc(case.assignee_name or '—')}</td>\n"
+            f"  <td>{sla}</td>\n"
             f"  <td>{deadline}</td>\n"
             f'  <td><time datetime="{esc(case.created_iso)}">'
             f"{esc(case.created_label)}</time></td>\n"

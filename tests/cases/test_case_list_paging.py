@@ -42,13 +42,16 @@ def mixed_cases(tenant):
 
 
 def _expected(qs, key: str, descending: bool) -> list[int]:
-    rows = list(qs.values("pk", "number", "created_at", "deadline", "priority", "status"))
+    rows = list(
+        qs.values("pk", "number", "created_at", "deadline", "priority", "status", "sla_next_due")
+    )
     value = {
         "number": lambda r: r["number"],
         "created": lambda r: r["created_at"],
         "deadline": lambda r: r["deadline"],
         "priority": lambda r: PRIORITIES.index(r["priority"]),
         "status": lambda r: STATUSES.index(r["status"]),
+        "due": lambda r: r["sla_next_due"],
     }[key]
     present = [r for r in rows if value(r) is not None]
     empty = [r for r in rows if value(r) is None]

@@ -18,7 +18,12 @@ def test_defaults_are_email_at_once(tenant, staff_client):
     assert response.status_code == 200
     assert "My notifications" in response.content.decode()
     form = response.context["form"]
-    assert form.initial == {"mentions": "email", "assignments": "email", "tasks": "email"}
+    assert form.initial == {
+        "mentions": "email",
+        "assignments": "email",
+        "tasks": "email",
+        "service_levels": "email",
+    }
 
 
 @pytest.mark.parametrize("role", ["admin", "caseworker", "supplier"])
@@ -27,7 +32,8 @@ def test_every_member_can_choose_the_app_only(tenant, role):
     client = tenant.client_for(user)
 
     response = client.post(
-        _url(tenant), {"mentions": "app", "assignments": "email", "tasks": "app"}
+        _url(tenant),
+        {"mentions": "app", "assignments": "email", "tasks": "app", "service_levels": "app"},
     )
 
     assert response.status_code == 302
@@ -35,12 +41,14 @@ def test_every_member_can_choose_the_app_only(tenant, role):
     assert user.notify_mentions_by_email is False
     assert user.notify_assignments_by_email is True
     assert user.notify_tasks_by_email is False
+    assert user.notify_service_levels_by_email is False
     # the page shows what is saved
     page = client.get(_url(tenant))
     assert page.context["form"].initial == {
         "mentions": "app",
         "assignments": "email",
         "tasks": "app",
+        "service_levels": "app",
     }
 
 

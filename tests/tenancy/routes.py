@@ -118,6 +118,8 @@ OBJECT_PARAMETERS: dict[str, Callable[[World, Route], str]] = {
     "deviation_number": lambda world, route: str(world["deviation"].number),
     "deviation_task_id": _pk("deviation_task"),
     "deviation_file_id": _pk("deviation_file"),
+    "policy_id": _pk("service_level_policy"),
+    "closed_day_id": _pk("closed_day"),
 }
 
 

@@ -34,6 +34,7 @@ from cases.services.deviation_files import deviation_thumbnails_make
 from cases.services.deviations import DeviationData, deviation_create, deviation_files_add
 from cases.services.messages import Outgoing, case_message_send
 from cases.services.notes import note_add
+from cases.services.service_level_policies import service_level_policy_save
 from cases.services.tags import case_tag_add
 from cases.services.tasks import task_add
 from inquiries.models import Channel, InboundEmail, InquiryAttachment, IntakeRule
@@ -43,6 +44,7 @@ from inquiries.services.rules import intake_rule_for_group
 from notifications.models import Notification, OutboundMessage
 from notifications.saved_replies import saved_reply_save
 from notifications.services import notification_create_many
+from organizations.calendar import closed_day_add
 from organizations.models import Invitation, Membership
 from organizations.services import team_save
 from organizations.services_api_keys import api_key_create
@@ -116,6 +118,8 @@ class World:
         "deviation",
         "deviation_task",
         "deviation_file",
+        "service_level_policy",
+        "closed_day",
     )
 
     def __init__(self, tenant, *, first_case_number: int = 1, label: str = "a"):
@@ -427,6 +431,27 @@ class World:
         )
         deviation_thumbnails_make([row.pk])  # the worker's job after commit
         return row
+
+    # --- Service levels and the business calendar --------------------------------------------
+
+    @cached_property
+    def service_level_policy(self):
+        return service_level_policy_save(
+            org=self.org,
+            actor=self.tenant.admin,
+            name=f"Gold {self.label}",
+            priority="high",
+            first_response_minutes=60,
+        )
+
+    @cached_property
+    def closed_day(self):
+        return closed_day_add(
+            org=self.org,
+            actor=self.tenant.admin,
+            date=datetime.date(2030, 12, 27),
+            label="Staff day",
+        )
 
 
 class _Values:
