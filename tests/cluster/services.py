@@ -146,6 +146,7 @@ class WebNode:
         ]
         self.env = env
         self.proc: subprocess.Popen | None = None
+        self.quit_signal = signal.SIGKILL  # nothing to finish: the test is done with it
 
     @property
     def url(self) -> str:
@@ -178,7 +179,7 @@ class WebNode:
 
     def stop(self) -> None:
         if self.proc is not None:
-            stop(self.proc)
+            stop(self.proc, self.quit_signal)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -217,3 +218,58 @@ def post_form(session, url: str, data: dict, timeout: float = 30):
         allow_redirects=False,
         timeout=timeout,
     )
+
+
+# --- Celery workers and beats --------------------------------------------------------------------
+
+
+class Celery:
+    """A `celery worker` (solo pool) or `celery beat` process of the cluster."""
+
+    def __init__(self, kind: str, env: dict[str, str], name: str, log_dir: Path) -> None:
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        cmd = [str(VENV_BIN / "celery"), "-A", "config", kind]
+        if kind == "worker":
+            cmd += [
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname={name}-{os.getpid()}@%h",
+            ]
+        else:
+            cmd += ["--loglevel=INFO", f"--schedule={log_dir / name}-schedule"]
+        self.cmd = cmd
+        self.env = env
+        self.proc: subprocess.Popen | None = None
+        self.quit_signal = signal.SIGKILL  # nothing to finish: the test is done with it
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def start(self) -> Celery:
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                self.cmd,
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, no acknowledgement, nothing finished."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc, self.quit_signal)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
