@@ -164,3 +164,26 @@ def test_outside_a_transaction_each_statement_gets_its_own_setting(tenant, other
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('app.organization_id', true)")
             assert cursor.fetchone()[0] in (None, "")
+
+
+def test_every_model_with_an_organization_has_the_scoped_manager_by_default():
+    """A new tenant model cannot forget the scoping: its default manager must be TenantManager
+    (and no M2M may hide an automatic link table without an organization)."""
+    from django.apps import apps
+
+    from organizations.models import Organization
+
+    unscoped, hidden_links = [], []
+    for model in apps.get_models(include_auto_created=True):
+        field = next((f for f in model._meta.concrete_fields if f.name == "organization"), None)
+        if field is not None and field.related_model is Organization:
+            if not hasattr(model._default_manager, "with_scopes_disabled"):
+                unscoped.append(model._meta.label)
+        elif model._meta.auto_created and model._meta.db_table not in (
+            "organizations_user_groups",
+            "organizations_user_user_permissions",
+            "auth_group_permissions",
+        ):
+            hidden_links.append(model._meta.db_table)
+    assert unscoped == []
+    assert hidden_links == []
