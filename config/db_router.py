@@ -12,9 +12,9 @@ A read goes to the replica only when the code asks for it and it is safe:
   primary, also for rows that were read from the replica.
 
 So a page that reads from the replica must not run in the request's transaction:
-`replica_view` marks it `non_atomic_requests` (its reads run one statement, or one block, at a
-time, each in a transaction of its own where the tenancy setting lives, organizations/tenancy.py)
-and reads inside `using_replica()`. The replica connects as the application's role, so
+`replica_view` (when a replica is configured) marks it `non_atomic_requests` and runs it in one
+read transaction on the replica (`replica_reads()`), where the tenancy setting is sent as on the
+primary (organizations/tenancy.py). The replica connects as the application's role, so
 row-level security holds there too.
 
 Writes are noticed by an execute wrapper on the primary's connection (any statement but a plain
@@ -140,12 +140,16 @@ def replica_reads() -> Iterator[str]:
 
 
 def replica_view(view: Callable) -> Callable:
-    """A read-only page whose reads may go to the replica: outside the request's transaction
-    (ATOMIC_REQUESTS would keep every read on the primary) and inside `using_replica()`."""
+    """A read-only page whose reads may go to the replica. With a replica configured, the page
+    runs outside the request's transaction on the primary (ATOMIC_REQUESTS would keep every
+    read there) and inside `replica_reads()`: one read transaction, on the replica. Without
+    one, the view is left as it is (one transaction on the primary, no extra statements)."""
+    if not replica_configured():
+        return view
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        with using_replica():
+        with replica_reads():
             return view(request, *args, **kwargs)
 
     return transaction.non_atomic_requests(wrapped)

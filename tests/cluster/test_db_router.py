@@ -11,6 +11,7 @@ from django.test import Client
 from config import db_router
 from config.db_router import ReplicaRouter, forget_writes, is_write, read_alias, using_replica
 from customers.models import Customer
+from customers.views import customers as customer_views  # decorated before any test patches
 from organizations.middleware import LAST_SEEN_KEY
 from tests.factories.customers import CustomerFactory
 
@@ -111,3 +112,8 @@ def test_without_a_replica_the_helper_changes_nothing():
     assert not db_router.replica_configured()
     with using_replica():
         assert read_alias() == "default"
+
+
+def test_without_a_replica_the_search_pages_keep_the_requests_transaction():
+    for view in (customer_views.customer_list, customer_views.customer_options):
+        assert not getattr(view, "_non_atomic_requests", set())

@@ -33,12 +33,13 @@ NEW, WRITTEN = "Nordlys Nyhet", "Nordlys Skrevet"
 
 
 def _probe_redis_url() -> str:
-    """The probe's own Redis database (DB 10 next to the suite's 9), so clearing its cache
-    leaves the suite's alone."""
+    """The probe's own Redis database next to the suite's (10 beside 9; 14 beside CI's 15), so
+    clearing its cache leaves the suite's alone."""
     from config.redis_url import redis_database
 
-    base = settings.REDIS_URL.rsplit("/", 1)[0]
-    return f"{base}/{redis_database(settings.REDIS_URL) + 1}"
+    db = redis_database(settings.REDIS_URL)
+    base = settings.REDIS_URL.split("?", 1)[0].rsplit("/", 1)[0]
+    return f"{base}/{db + 1 if db < 15 else db - 1}"
 
 
 @pytest.fixture(scope="module")
