@@ -295,7 +295,9 @@ def test_two_beats_send_each_periodic_job_once(healthy, broker):
     gaps = [b - a for a, b in zip(window, window[1:], strict=False)]
     # One run per period: two beats without the lock would send twice as many, in pairs.
     assert 3 <= len(window) <= BEAT_WINDOW / (0.9 * TICK_SECONDS) + 1, window
-    assert min(gaps) > 0.9 * TICK_SECONDS - 0.5, gaps
+    # Without it the two beats' sends interleave: some gap is at most half a period. With it
+    # every gap is at least 90 % of one; the rest is slack for a busy machine's workers.
+    assert min(gaps) > 0.6 * TICK_SECONDS, gaps
     sends = sum(beat.log().count("Sending due task cluster-tick") for beat in beats)
     skipped = sum(beat.log().count("cluster-tick was sent by another beat") for beat in beats)
     # Each beat tries every period; the lock lets one of each pair through. A task the killed

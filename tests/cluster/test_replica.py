@@ -11,6 +11,7 @@ it ran: found means the primary, missing means the standby.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -55,6 +56,7 @@ def primary_and_standby(django_db_setup, django_db_blocker):
             conn.execute(f'CREATE ROLE "{app_user}" LOGIN')
             conn.execute(f'CREATE DATABASE "{DB}"')
         primary.psql(DB, schema)
+        shutil.rmtree(schema.parent)
         standby = PostgresServer(standby_of=primary).start()
         yield primary, standby
     finally:
