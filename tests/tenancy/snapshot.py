@@ -24,9 +24,10 @@ PROJECT_APPS = (
 IGNORED_COLUMNS = {("organizations", "apikey"): {"last_used_at"}}
 
 
-def database_state() -> dict[str, tuple[int, str]]:
+def database_state(organization_id: int | None = None) -> dict[str, tuple[int, str]]:
     """Table -> (row count, digest of every row's values), for every table of the project's
-    apps, link tables included."""
+    apps, link tables included; with `organization_id`, that organization's rows of the tables
+    that have an organization."""
     state = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
@@ -34,7 +35,12 @@ def database_state() -> dict[str, tuple[int, str]]:
             continue
         ignored = IGNORED_COLUMNS.get((meta.app_label, meta.model_name), set())
         columns = [f.attname for f in meta.concrete_fields if f.name not in ignored]
-        rows = list(model._base_manager.order_by("pk").values_list(*columns))
+        rows = model._base_manager.order_by("pk")
+        if organization_id is not None:
+            if "organization_id" not in columns:
+                continue
+            rows = rows.filter(organization_id=organization_id)
+        rows = list(rows.values_list(*columns))
         digest = hashlib.sha256(repr(rows).encode()).hexdigest()
         state[meta.db_table] = (len(rows), digest)
     return state

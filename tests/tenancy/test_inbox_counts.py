@@ -11,6 +11,7 @@ with an organization filter, so only the counts would show such a leak: both are
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases.mentions import mention_token
@@ -123,11 +124,18 @@ def test_the_inbox_page_shows_the_organizations_counts(tenant, me, cases):
 
 
 def test_a_task_row_of_ours_on_their_case_does_not_bring_their_case_in(tenant, other_tenant, me):
-    """What a task service without its case guard would write: a task of A on B's case. A's
-    inbox still reads only A's cases (the case's organization is checked, not only the
-    task's)."""
+    """What a task service without its case guard would write: a task of A on B's case. Either
+    the database refuses such a row (a foreign key over the organization too), or A's inbox
+    still reads only A's cases (the case's organization is checked, not only the task's)."""
     theirs = make_case(other_tenant.org, other_tenant.admin, title="Theirs")
-    Task.objects.create(organization=tenant.org, case=theirs, title="Slipped in", assignee=me)
+    try:
+        with transaction.atomic():
+            Task.objects.create(
+                organization=tenant.org, case=theirs, title="Slipped in", assignee=me
+            )
+            connection.check_constraints()  # deferred foreign keys now, not at the end
+    except IntegrityError:
+        assert not Task.objects.filter(case=theirs).exists()
 
     inbox = inbox_with_counts(tenant.org, me, "all", size=100)
 

@@ -8,10 +8,23 @@ from cases.models import Case
 from cases.services.attachments import attachments_add
 from cases.services.bulk import cases_bulk_change
 from cases.services.cases import CaseData, case_change, case_close, case_create_many, case_reopen
+from cases.services.deviations import (
+    DeviationData,
+    deviation_close,
+    deviation_create,
+    deviation_files_add,
+    deviation_reopen,
+    deviation_status_change,
+    deviation_update,
+)
 from cases.services.inbound import case_message_receive
 from cases.services.manual import case_create_manual
 from cases.services.messages import Outgoing, case_message_retry, case_message_send
 from cases.services.notes import note_add
+from cases.services.service_level_policies import (
+    service_level_policy_delete,
+    service_level_policy_save,
+)
 from cases.services.tags import case_tag_add, case_tag_remove
 from cases.services.tasks import task_add, task_complete, task_reopen
 from cases.services.time import time_entry_add
@@ -105,6 +118,13 @@ def _done(world):
 
 @guards(
     Guard("add: case", lambda a, b: _task_add(a, b, b["case"])),
+    Guard(
+        "add: deviation",
+        lambda a, b: (
+            task_add,
+            {"org": a.org, "actor": admin(a), "deviation": b["deviation"], "title": "Fix it"},
+        ),
+    ),
     Guard(
         "add: supplier",
         lambda a, b: _task_add(a, b, supplier=b["supplier"]),
@@ -275,4 +295,92 @@ def _bulk(a, **fields):
     ),
 )
 def test_bulk_module_refuses_another_organizations_objects(guard, a, b):
+    assert_refused(guard, a, b)
+
+
+def _deviation(function, a, deviation, **fields):
+    return function, {"org": a.org, "actor": admin(a), "deviation": deviation, **fields}
+
+
+def _register(a, b, case=None, **fields):
+    return deviation_create, {
+        "org": a.org,
+        "actor": admin(a),
+        "data": DeviationData(title="Broken step", **fields),
+        "case": case,
+    }
+
+
+def _closed_deviation(world):
+    deviation_close(
+        org=world.org, actor=admin(world), deviation=world["deviation"], corrective_action="Done"
+    )
+    world["deviation"].refresh_from_db()
+    return world["deviation"]
+
+
+@guards(
+    Guard("create: property", lambda a, b: _register(a, b, property=b["property"])),
+    Guard("create: case", lambda a, b: _register(a, b, case=b["case"])),
+    Guard(
+        "create: responsible",
+        lambda a, b: _register(a, b, responsible=worker(b)),
+        "Choose a staff member of this organization.",
+    ),
+    Guard(
+        "update: deviation",
+        lambda a, b: _deviation(
+            deviation_update, a, b["deviation"], data=DeviationData(title="Taken over")
+        ),
+    ),
+    Guard(
+        "update: property",
+        lambda a, b: _deviation(
+            deviation_update,
+            a,
+            a["deviation"],
+            data=DeviationData(title="Moved", property=b["property"]),
+        ),
+    ),
+    Guard(
+        "status: deviation",
+        lambda a, b: _deviation(deviation_status_change, a, b["deviation"], status="in_treatment"),
+    ),
+    Guard(
+        "close: deviation",
+        lambda a, b: _deviation(deviation_close, a, b["deviation"], corrective_action="Done"),
+    ),
+    Guard("reopen: deviation", lambda a, b: _deviation(deviation_reopen, a, _closed_deviation(b))),
+    Guard(
+        "files: deviation",
+        lambda a, b: _deviation(deviation_files_add, a, b["deviation"], uploads=[png_upload()]),
+    ),
+)
+def test_deviations_module_refuses_another_organizations_objects(guard, a, b):
+    assert_refused(guard, a, b)
+
+
+def _policy(a, **fields):
+    return service_level_policy_save, {
+        "org": a.org,
+        "actor": admin(a),
+        "name": "Platinum",
+        "first_response_minutes": 30,
+        **fields,
+    }
+
+
+@guards(
+    Guard("save: policy", lambda a, b: _policy(a, policy=b["service_level_policy"])),
+    Guard("save: category", lambda a, b: _policy(a, category=b["category"])),
+    Guard("save: customer", lambda a, b: _policy(a, customer=b["customer"])),
+    Guard(
+        "delete: policy",
+        lambda a, b: (
+            service_level_policy_delete,
+            {"org": a.org, "actor": admin(a), "policy": b["service_level_policy"]},
+        ),
+    ),
+)
+def test_service_level_policies_module_refuses_another_organizations_objects(guard, a, b):
     assert_refused(guard, a, b)

@@ -5,9 +5,11 @@ directly; lists of ids leave B's alone. One parametrised test per service module
 from __future__ import annotations
 
 from cases.services.cases import CaseData
+from cases.services.deviations import DeviationData
 from inquiries.email.pipeline import inbound_retry
 from inquiries.models import Channel
 from inquiries.services.convert import inquiry_convert, inquiry_convert_many
+from inquiries.services.deviation import inquiry_create_deviation
 from inquiries.services.email_link import inquiry_link_to_case
 from inquiries.services.email_settings import (
     imap_mailbox_delete,
@@ -157,4 +159,16 @@ def test_lifecycle_module_refuses_another_organizations_objects(guard, a, b):
 
 @guards(Guard("retry: email", lambda a, b: _call(inbound_retry, a, email=b["email"])))
 def test_email_pipeline_refuses_another_organizations_objects(guard, a, b):
+    assert_refused(guard, a, b)
+
+
+@guards(
+    Guard(
+        "deviation from inquiry: inquiry",
+        lambda a, b: _call(
+            inquiry_create_deviation, a, inquiry=b["inquiry"], data=DeviationData(title="Loose")
+        ),
+    ),
+)
+def test_deviation_module_refuses_another_organizations_objects(guard, a, b):
     assert_refused(guard, a, b)

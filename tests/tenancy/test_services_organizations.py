@@ -4,6 +4,7 @@ memberships, teams, members and API keys when working for A, called directly."""
 from __future__ import annotations
 
 from organizations.audit import audit_build, audit_record
+from organizations.calendar import closed_day_delete
 from organizations.services import (
     invitation_accept,
     invitation_decline,
@@ -91,6 +92,7 @@ def test_api_keys_module_refuses_another_organizations_objects(guard, a, b):
                 "action": "changed",
             },
         ),
+        audit_check=True,
     ),
     Guard(
         "audit_build: object",
@@ -104,8 +106,19 @@ def test_api_keys_module_refuses_another_organizations_objects(guard, a, b):
                 "action": "changed",
             },
         ),
+        audit_check=True,
     ),
 )
 def test_audit_module_refuses_another_organizations_objects(guard, a, b):
     """An event of A about B's object would show B's object in A's audit trail."""
+    assert_refused(guard, a, b)
+
+
+@guards(
+    Guard(
+        "closed_day_delete: day",
+        lambda a, b: _call(closed_day_delete, a, closed_day=b["closed_day"]),
+    ),
+)
+def test_calendar_module_refuses_another_organizations_objects(guard, a, b):
     assert_refused(guard, a, b)
