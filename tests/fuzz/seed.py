@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from cases.models import Case
+from cases.models import Case, ServiceLevelPolicy
 from cases.services.messages import Outgoing, case_message_send
+from cases.services.service_level_policies import service_level_policy_save
 from customers.models import ContactRole
 from inquiries.models import Inquiry, InquiryAttachment, IntakeRule
 from inquiries.models_email import InboundEmail
 from inquiries.services.email_settings import imap_mailbox_save
 from notifications.models import Notification
+from organizations.calendar import closed_day_add
 from organizations.models import Invitation, Membership, Organization
 from organizations.services_api_keys import api_key_create
 from properties.models import Property
@@ -110,6 +112,14 @@ def seed() -> Seeded:
     )
     _other_apps(org, admin)
     notification = Notification.objects.filter(organization=org, recipient=admin).first()
+    closed_day = closed_day_add(
+        org=org, actor=admin, date=timezone.localdate() + timedelta(days=40), label="Staff day"
+    )
+    policy = ServiceLevelPolicy.objects.filter(organization=org).first() or (
+        service_level_policy_save(
+            org=org, actor=admin, name="Fuzz", first_response_minutes=60, resolution_minutes=480
+        )
+    )
 
     values = {
         "inquiry_id": [str(inquiry.pk)],
@@ -119,6 +129,8 @@ def seed() -> Seeded:
         "language": ["nb"],
         "field": ["status"],
         "role_id": [str(r.pk) for r in ContactRole.objects.filter(organization=org)[:1]],
+        "policy_id": [str(policy.pk)],
+        "closed_day_id": [str(closed_day.pk)],
         "uidb64": [urlsafe_base64_encode(force_bytes(admin.pk))],
         "token": [default_token_generator.make_token(admin)],
     }

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import resolve
 
+from organizations.tenancy import all_organizations
 from tests.fuzz.html_forms import (
     MULTIPART_TYPE,
     URLENCODED_TYPE,
@@ -85,6 +86,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=media, WEBFORM_RATE_LIMIT_PER_HOUR=1_000_000),
         django_db_blocker.unblock(),
         transaction.atomic(),
+        all_organizations("the fuzz seeds several organizations once for the module"),
     ):
         yield seed()
         transaction.set_rollback(True)
