@@ -61,11 +61,16 @@ ENDPOINTS: dict[str, list[str]] = {
     "privacy:settings": ["page"],
     "organizations:events": ["module", "user", "date_from", "date_to", "after"],
     "organizations:events_export": ["module", "user", "date_from", "date_to"],
+    "cases:deviation_list": [
+        *("q", "status", "type", "severity", "property", "responsible", "overdue", "page"),
+    ],
+    "cases:deviation_new": ["case"],
 }
 # Views that read the query string but only as a yes/no flag, or only on POST.
 NOT_LISTED = {
     "cases:attachment_download": "?download= is only tested for being set",
     "inquiries:inquiry_attachment": "?download= is only tested for being set",
+    "cases:deviation_file": "?download= is only tested for being set",
     "inquiries:inquiry_bulk": "POST only; its ids are covered by the bulk tests",
 }
 
