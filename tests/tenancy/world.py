@@ -7,80 +7,45 @@ task, a file, a tag, a note, a reply in the outbox and a resident's message with
 customers, suppliers, contact roles, properties, containers, agreements, an e-mail inquiry with a
 file, received e-mails, receiving addresses and IMAP mailboxes, notifications, saved replies,
 inquiry forms, print jobs, members, teams, invitations, API keys, residents with their sign-in
-links and kept uploads. Organization B's case numbers start far above A's, so B's case number
-names no case of A.
+links and kept uploads, deviations, service levels and closed days (those of inquiries, e-mail,
+settings, deviations and service levels in tests/tenancy/world_parts.py). Organization B's case
+and deviation numbers start far above A's, so B's number names nothing of A's.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-from email.message import EmailMessage
 from functools import cached_property
 
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
-from cases.models import Attachment, CaseCounter, Category, DeviationCounter
+from cases.models import Attachment, CaseCounter, Category
 from cases.services.attachments import (
     attachment_check,
     attachment_thumbnails_make,
     attachments_add,
 )
 from cases.services.categories import category_ensure_defaults
-from cases.services.deviation_files import deviation_thumbnails_make
-from cases.services.deviations import DeviationData, deviation_create, deviation_files_add
 from cases.services.messages import Outgoing, case_message_send
 from cases.services.notes import note_add
-from cases.services.service_level_policies import service_level_policy_save
 from cases.services.tags import case_tag_add
 from cases.services.tasks import task_add
-from inquiries.models import Channel, InboundEmail, InquiryAttachment, IntakeRule
-from inquiries.services.email_settings import imap_mailbox_save, receiving_address_add
-from inquiries.services.intake import inquiry_receive
-from inquiries.services.rules import intake_rule_for_group
-from notifications.models import Notification, OutboundMessage
-from notifications.saved_replies import saved_reply_save
-from notifications.services import notification_create_many
-from organizations.calendar import closed_day_add
+from notifications.models import OutboundMessage
 from organizations.models import Invitation, Membership
 from organizations.services import team_save
 from organizations.services_api_keys import api_key_create
 from portal.inquiry.pending import pending_store
-from portal.inquiry.services import inquiry_form_create_general
 from portal.models import PortalToken, ResidentAccount
 from portal.services.messages import resident_message_send
 from portal.tokens import token_issue
-from printing.models import PrintJob
 from tests.factories.cases import make_case
 from tests.factories.customers import ContactRoleFactory, CustomerFactory, SupplierFactory
 from tests.factories.organizations import MembershipFactory, UserFactory
 from tests.factories.properties import AgreementFactory, ContainerFactory, PropertyFactory
+from tests.tenancy.world_parts import MoreObjects, png_bytes, png_upload
 
 
-def png_bytes(colour: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
-
-
-def _mail(sender: str, message_id: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"Sender <{sender}>"
-    msg["To"] = "post@example.com"
-    msg["Subject"] = "Broken door"
-    msg["Message-ID"] = message_id
-    msg.set_content("The front door does not close.")
-    return msg.as_bytes()
-
-
-class World:
+class World(MoreObjects):
     """An organization's objects, each made on first use: `world["case"]`, `world.values[...]`
     for raw URL values (tokens, the API key's secret)."""
 
@@ -298,160 +263,6 @@ class World:
         row = Attachment.objects.filter(organization=self.org, case=self.case).latest("pk")
         attachment_thumbnails_make([row.pk])
         return row
-
-    # --- Inquiries and e-mail ---------------------------------------------------------------
-
-    @cached_property
-    def inquiry(self):
-        """An e-mail inquiry with a file and the message it came in ("Link to case" takes it)."""
-        inquiry = inquiry_receive(
-            org=self.org,
-            channel=Channel.EMAIL,
-            sender_name=f"Sender {self.label.upper()}",
-            sender_email=f"sender-{self.label}@example.net",
-            subject="Broken door",
-            message="The front door does not close.",
-            attachments=[("door.png", png_bytes("green"))],
-        )
-        InboundEmail.objects.create(
-            organization=self.org,
-            source=InboundEmail.Source.FILE,
-            message_id=f"<door-{self.label}@example.net>",
-            raw=_mail(f"sender-{self.label}@example.net", f"<door-{self.label}@example.net>"),
-            status=InboundEmail.Status.PROCESSED,
-            outcome=InboundEmail.Outcome.INQUIRY,
-            inquiry=inquiry,
-        )
-        return inquiry
-
-    @cached_property
-    def inquiry_attachment(self):
-        return InquiryAttachment.objects.get(inquiry=self.inquiry)
-
-    @cached_property
-    def email(self):
-        """A received e-mail that could not be read: an admin may retry it."""
-        return InboundEmail.objects.create(
-            organization=self.org,
-            source=InboundEmail.Source.FILE,
-            message_id=f"<tenancy-{self.label}@example.com>",
-            raw=b"Subject: Hello\r\n\r\nBody",
-            status=InboundEmail.Status.FAILED,
-            error="could not be read",
-        )
-
-    @cached_property
-    def address(self):
-        """A receiving address that is not the primary one."""
-        admin, slug = self.tenant.admin, self.org.slug
-        receiving_address_add(org=self.org, actor=admin, address=f"post@{slug}.example")
-        return receiving_address_add(org=self.org, actor=admin, address=f"more@{slug}.example")
-
-    @cached_property
-    def mailbox(self):
-        return imap_mailbox_save(
-            org=self.org,
-            actor=self.tenant.admin,
-            host=f"imap.{self.org.slug}.example",
-            username="post",
-            password="secret",
-        )
-
-    @cached_property
-    def intake_rule(self):
-        return intake_rule_for_group(self.org, IntakeRule.ChannelGroup.EXTERNAL)
-
-    # --- Settings and the rest --------------------------------------------------------------
-
-    @cached_property
-    def notification(self):
-        return notification_create_many(
-            org=self.org,
-            actor=None,
-            recipients=[self.tenant.admin],
-            kind=Notification.Kind.OTHER,
-            text="Hello",
-        )[0]
-
-    @cached_property
-    def saved_reply(self):
-        return saved_reply_save(
-            org=self.org,
-            actor=self.tenant.admin,
-            title=f"Thanks {self.label}",
-            body="Thank you for writing.",
-        )
-
-    @cached_property
-    def inquiry_form(self):
-        return inquiry_form_create_general(org=self.org, actor=self.tenant.admin)
-
-    @cached_property
-    def print_job(self):
-        job = PrintJob.objects.create(
-            organization=self.org,
-            kind=PrintJob.Kind.CASE,
-            requested_by=self.tenant.admin,
-            parameters={"number": self.case.number, "audience": "staff"},
-            status=PrintJob.Status.DONE,
-            filename=f"case-{self.case.number}.pdf",
-            finished_at=timezone.now(),
-        )
-        job.file.save(f"case-{self.label}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
-        return job
-
-    # --- A deviation with a task and a photo -------------------------------------------------
-
-    @cached_property
-    def deviation(self):
-        # B's deviation numbers start far above A's too, so B's number names none of A's.
-        DeviationCounter.objects.update_or_create(
-            organization=self.org, defaults={"last_number": self.first_case_number - 1}
-        )
-        return deviation_create(
-            org=self.org,
-            actor=self.tenant.admin,
-            data=DeviationData(title=f"Loose railing {self.label.upper()}", property=self.property),
-        )
-
-    @cached_property
-    def deviation_task(self):
-        return task_add(
-            org=self.org,
-            actor=self.tenant.admin,
-            deviation=self.deviation,
-            title="Fasten the railing",
-            assignee=self.tenant.caseworker,
-        )
-
-    @cached_property
-    def deviation_file(self):
-        [row] = deviation_files_add(
-            org=self.org, actor=self.tenant.admin, deviation=self.deviation, uploads=[png_upload()]
-        )
-        deviation_thumbnails_make([row.pk])  # the worker's job after commit
-        return row
-
-    # --- Service levels and the business calendar --------------------------------------------
-
-    @cached_property
-    def service_level_policy(self):
-        return service_level_policy_save(
-            org=self.org,
-            actor=self.tenant.admin,
-            name=f"Gold {self.label}",
-            priority="high",
-            first_response_minutes=60,
-        )
-
-    @cached_property
-    def closed_day(self):
-        return closed_day_add(
-            org=self.org,
-            actor=self.tenant.admin,
-            date=datetime.date(2030, 12, 27),
-            label="Staff day",
-        )
 
 
 class _Values:
