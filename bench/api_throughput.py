@@ -11,6 +11,13 @@ least 40% of the bare rate.
 
 Runs against its own database (default saksflyt_bench_api, created and migrated here), never
 SQLite, and a Redis database for the cache (default db 8).
+
+Row-level security: gunicorn connects as DATABASE_APP_USER when it is set in the environment (a
+role the policies apply to; migrate runs on the owner's connection and grants it), else as the
+database URL's role; the first line printed says which.
+
+Besides the rates: the CPU gunicorn's workers and the database's backends spent per request
+(bench/cpu.py), which drifts much less with the machine's other load than the rates do.
 """
 
 from __future__ import annotations
@@ -124,15 +131,30 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> str:
     from inquiries.services.rules import intake_rule_for
     from organizations.models import Organization
     from organizations.services_api_keys import api_key_create
+    from organizations.tenancy import all_organizations, organization_scope
 
-    org, _created = Organization.objects.get_or_create(
-        slug="bench-api", defaults={"name": "Bench API", "default_language": "en"}
+    with all_organizations("bench: a new organization gets its default rows"):
+        org, _created = Organization.objects.get_or_create(
+            slug="bench-api", defaults={"name": "Bench API", "default_language": "en"}
+        )
+    with organization_scope(org):
+        Inquiry.objects.filter(organization=org).delete()
+        rule = intake_rule_for(org, Channel.API)
+        rule.create_case_immediately = args.convert
+        rule.save(update_fields=["create_case_immediately"])
+        _api_key, secret = api_key_create(org=org, actor=None, name=f"bench {time.time():.0f}")
+    with connections["default"].cursor() as cur:  # the role gunicorn's workers connect as
+        cur.execute(
+            "SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles"
+            " WHERE rolname = current_user"
+        )
+        user, bypass = cur.fetchone()
+    print(
+        f"gunicorn connects as {user} ("
+        + ("row-level security bypassed" if bypass else "row-level security applies")
+        + ")",
+        flush=True,
     )
-    Inquiry.objects.filter(organization=org).delete()
-    rule = intake_rule_for(org, Channel.API)
-    rule.create_case_immediately = args.convert
-    rule.save(update_fields=["create_case_immediately"])
-    _api_key, secret = api_key_create(org=org, actor=None, name=f"bench {time.time():.0f}")
     cache.clear()
     connections.close_all()
     return secret
@@ -219,7 +241,9 @@ def load(port: int, path: str, headers: dict, seconds: float, clients: int, idem
     return latencies, errors
 
 
-def summary(name: str, latencies: list[float], errors: list[int], seconds: float) -> float:
+def summary(
+    name: str, latencies: list[float], errors: list[int], seconds: float, cpu_seconds: float
+) -> float:
     rate = len(latencies) / seconds
     if latencies:
         ordered = sorted(latencies)
@@ -231,6 +255,7 @@ def summary(name: str, latencies: list[float], errors: list[int], seconds: float
         f"  {name:<8} {rate:8.1f} req/s   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
         f"   ok {len(latencies):6d}   errors {len(errors)}"
         + (f" (statuses {sorted(set(errors))})" if errors else "")
+        + f"   cpu {cpu_seconds * 1000 / max(1, len(latencies) + len(errors)):5.2f} ms/req"
     )
     return rate
 
@@ -240,7 +265,11 @@ def main() -> None:
     env = server_env(args)
     secret = prepare(args, env)
     port = args.port or free_port()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from cpu import ServerCpu
+
     server = start_server(args, env, port)
+    cpu_seconds = dict.fromkeys(("bare", "intake"), 0.0)
     auth = {"Authorization": f"Api-Key {secret}"}
     endpoints = [
         ("bare", "/api/v1/_bare/", {}, False),
@@ -248,16 +277,22 @@ def main() -> None:
     ]
     per_round = args.seconds / args.rounds
     totals = {name: ([], []) for name, *_ in endpoints}
+    cpu = None
     try:
+        cpu = ServerCpu(server.pid, args.database_url)
         for _name, path, headers, idem in endpoints:  # warm up workers, connections, caches
             load(port, path, headers, 2, args.clients, idem)
         for _round in range(args.rounds):
             for name, path, headers, idem in endpoints:
-                latencies, errors = load(port, path, headers, per_round, args.clients, idem)
+                with cpu.meter() as meter:
+                    latencies, errors = load(port, path, headers, per_round, args.clients, idem)
+                cpu_seconds[name] += meter.seconds
                 totals[name][0].extend(latencies)
                 totals[name][1].extend(errors)
     finally:
         stop_server(server)
+        if cpu:
+            cpu.close()
 
     print(
         f"POST throughput, gunicorn {args.workers} {'gthread' if args.threads > 1 else 'sync'}"
@@ -268,7 +303,7 @@ def main() -> None:
         + (", case created at once" if args.convert else "")
     )
     rates = {
-        name: summary(name, latencies, errors, args.seconds)
+        name: summary(name, latencies, errors, args.seconds, cpu_seconds[name])
         for name, (latencies, errors) in totals.items()
     }
     ratio = rates["intake"] / rates["bare"] if rates["bare"] else 0.0

@@ -9,6 +9,12 @@ Rows go in with PostgreSQL COPY and ids handed out here (then the sequences are 
 suppliers and tags, customers and properties, and cases spread over three years: most closed,
 some resolved, ~15% open; assigned, created and mentioned across the staff; a quarter with a
 task. PostgreSQL only. `generate_org` is also used by bench/run.py.
+
+Row-level security (organizations/rls.py): the organization and its people are made through
+the ORM on the application's connection inside `all_organizations("bench data")`; the bulk rows
+go in on the schema owner's connection (`owner` when DATABASE_APP_USER is set), because
+PostgreSQL refuses COPY FROM into a table under row-level security to a role the policy
+applies to. DATABASE_URL's role must therefore be a superuser or have BYPASSRLS.
 """
 
 from __future__ import annotations
@@ -331,9 +337,11 @@ def _cases(g: _Generation, cur, say) -> None:
 
 def generate_org(slug: str, cases: int, *, seed: int = 42, verbose: bool = True):
     """Create organization `slug` with `cases` cases (and all the rest). Returns it."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from cases.models import CaseCounter
+    from organizations.models import Organization
+    from organizations.tenancy import all_organizations, owner_connection
 
     started = time.monotonic()
 
@@ -341,14 +349,24 @@ def generate_org(slug: str, cases: int, *, seed: int = 42, verbose: bool = True)
         if verbose:
             print(f"  [{time.monotonic() - started:6.1f}s] {slug}: {text}", flush=True)
 
-    with transaction.atomic():
-        g = _people(slug, cases, random.Random(seed))
-        with connection.cursor() as cur:
-            _customers_and_properties(g, cur)
-            say(f"{g.n_customers} customers, {g.n_properties} properties")
-            _cases(g, cur, say)
-        CaseCounter.objects.update_or_create(organization=g.org, defaults={"last_number": cases})
-    with connection.cursor() as cur:
+    owner = owner_connection()
+    with all_organizations("bench data: one organization's rows, made in bulk"):
+        with transaction.atomic():
+            g = _people(slug, cases, random.Random(seed))
+        # The people are committed, so the owner's connection sees the rows the COPYs refer to.
+        try:
+            with transaction.atomic(using=owner.alias), owner.cursor() as cur:
+                _customers_and_properties(g, cur)
+                say(f"{g.n_customers} customers, {g.n_properties} properties")
+                _cases(g, cur, say)
+                CaseCounter.objects.using(owner.alias).update_or_create(
+                    organization=g.org, defaults={"last_number": cases}
+                )
+        except BaseException:
+            # No half-made organization for the next run to take for a finished one.
+            Organization.objects.using(owner.alias).filter(pk=g.org.pk).delete()
+            raise
+    with owner.cursor() as cur:
         # What autovacuum would have done on a database that grew to this size over years:
         # fresh statistics and a visibility map that allows index-only scans.
         cur.execute("VACUUM ANALYZE")

@@ -1,6 +1,6 @@
 """`make bench`: server time and SQL queries of the busiest staff pages at 10k and 100k cases.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/saksflyt \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/saksflyt [DATABASE_APP_USER=saksflyt_app] \
         .venv/bin/python bench/run.py [--sizes 10000,100000] [--requests 50] [--explain]
 
 Works in its own database (the DATABASE_URL's server, database `saksflyt_bench` unless
@@ -11,8 +11,20 @@ For each size one organization holds all the cases (bench/generate.py); a casewo
 realistic share of them (created ~1/30, assigned ~1/30, one of five teams, mentions, tasks)
 signs in with the Django test client. Each page is requested `--warmup` times, then timed
 `--requests` times in-process (the Django handler, template rendering and every query; no
-network): median and 95th percentile, plus the number of SQL queries of one request.
+network): median and 95th percentile, plus the number of SQL queries of one request and the
+CPU time this process and its PostgreSQL backend spent per request (bench/cpu.py: on a shared
+machine it drifts much less with other jobs' load than the wall-clock times do).
 Targets at 100k cases: inbox p95 <= 50 ms and <= 15 queries.
+
+Row-level security: the pages are requested as DATABASE_APP_USER when it is set (a role the
+policies apply to), else as DATABASE_URL's own role, as a deployment without DATABASE_APP_USER
+runs (a superuser bypasses the policies); the first line printed says which. Data is generated
+on the owner's connection (bench/generate.py). The queries column counts what Django sends
+(the request transaction's BEGIN and COMMIT and any SAVEPOINT/RELEASE included); the
+set_config round trips of the tenancy setting come on top and are shown as "+N set"
+(`--breakdown` lists the statements of one request of each page). `--explain-pages` prints
+EXPLAIN ANALYZE of every SELECT of every page, run as the requests run (role, organization
+setting).
 """
 
 from __future__ import annotations
@@ -38,6 +50,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--database", default="saksflyt_bench")
     parser.add_argument("--explain", action="store_true", help="print the inbox query plans")
+    parser.add_argument(
+        "--explain-pages", action="store_true", help="print the plans of every page's SELECTs"
+    )
+    parser.add_argument(
+        "--breakdown", action="store_true", help="list the statements of one request per page"
+    )
     return parser.parse_args()
 
 
@@ -52,6 +70,31 @@ def bench_database_url(database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
+def pin_app_user(url: str) -> None:
+    """Requests run as DATABASE_APP_USER when set, else as DATABASE_URL's role. The bench sets
+    SAKSFLYT_TESTING (plain static files), which would default the application role to
+    saksflyt_app; naming DATABASE_URL's own role keeps a run without DATABASE_APP_USER what it
+    is in a deployment: one role, the owner's, for the requests (the "owner" alias that
+    settings then add is only used by migrate and the data's COPY)."""
+    if not os.environ.get("DATABASE_APP_USER", "").strip():
+        os.environ["DATABASE_APP_USER"] = urlsplit(url).username or "postgres"
+
+
+def describe_role() -> str:
+    """Who the requests' connection is, and whether row-level security applies to it."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        )
+        user, superuser, bypass = cur.fetchone()
+    if superuser or bypass:
+        why = "superuser" if superuser else "BYPASSRLS"
+        return f"requests run as {user} ({why}: row-level security bypassed)"
+    return f"requests run as {user} (row-level security applies)"
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -63,6 +106,44 @@ def ensure_database(url: str) -> None:
         if not found:
             conn.execute(f'CREATE DATABASE "{name}"')
             print(f"Created database {name}")
+
+
+class SetConfigCounter:
+    """Counts the tenancy setting's set_config round trips, which the wrapper sends on the raw
+    psycopg connection (not through Django's cursor, so CaptureQueriesContext misses them)."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.statements: list[str] = []
+
+    def __enter__(self):
+        self.connection.ensure_connection()
+        self.raw = self.connection.connection
+        execute = self.raw.execute
+
+        def counting(query, *args, **kwargs):
+            self.statements.append(str(query))
+            return execute(query, *args, **kwargs)
+
+        self.raw.execute = counting
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.raw.__dict__.pop("execute", None)
+
+    @property
+    def set_configs(self) -> int:
+        return sum("set_config" in s for s in self.statements)
+
+
+def one_request(client, url: str) -> tuple[list[str], int]:
+    """(Django's statements, set_config round trips) of one GET `url`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with SetConfigCounter(connection) as raw, CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return [q["sql"] for q in ctx.captured_queries], raw.set_configs
 
 
 def timed(client, url: str, requests: int, warmup: int) -> tuple[float, float, int]:
@@ -87,18 +168,57 @@ def timed(client, url: str, requests: int, warmup: int) -> tuple[float, float, i
 
 def explain(org, user) -> None:
     """EXPLAIN ANALYZE of the inbox's own queries (page ids with tab counts, rows)."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from cases.selectors.inbox import inbox_with_counts
+    from organizations.tenancy import organization_scope
 
-    with CaptureQueriesContext(connection) as ctx:
-        inbox_with_counts(org, user, "unanswered")
-        inbox_with_counts(org, user, "all")
-    for query in ctx.captured_queries:
+    with organization_scope(org), transaction.atomic():
+        with CaptureQueriesContext(connection) as ctx:
+            inbox_with_counts(org, user, "unanswered")
+            inbox_with_counts(org, user, "all")
+        explain_queries([q["sql"] for q in ctx.captured_queries])
+
+
+def explain_queries(statements: list[str]) -> None:
+    """EXPLAIN ANALYZE of the SELECTs among `statements`, in the current scope and transaction
+    (so under row-level security as the requests run)."""
+    from django.db import connection
+
+    for sql in statements:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
         with connection.cursor() as cur:
-            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-            print(f"\n-- {query['sql'][:100]}...\n" + "\n".join(r[0] for r in cur.fetchall()))
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print(f"\n-- {sql[:100]}...\n" + "\n".join(r[0] for r in cur.fetchall()))
+
+
+def explain_page(org, label: str, statements: list[str]) -> None:
+    from django.db import transaction
+
+    from organizations.tenancy import organization_scope
+
+    print(f"\n==== {label}: plans of its SELECTs ====")
+    with organization_scope(org), transaction.atomic():
+        explain_queries(statements)
+
+
+def four_event_case(org) -> int:
+    """The newest generated case with exactly 4 history entries: a typical closed case."""
+    from django.db import connection
+
+    from cases.models import Case, CaseEvent
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT c.number FROM {Case._meta.db_table} c "
+            f"JOIN {CaseEvent._meta.db_table} e ON e.case_id = c.id "
+            "WHERE c.organization_id = %s GROUP BY c.id, c.number HAVING COUNT(*) = 4 "
+            "ORDER BY c.number DESC LIMIT 1",
+            [org.pk],
+        )
+        return cur.fetchone()[0]
 
 
 def add_busy_case(org, events: int = 200):
@@ -145,18 +265,25 @@ def main() -> None:
     url = bench_database_url(args.database)
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
+    pin_app_user(url)
     os.environ.setdefault("SAKSFLYT_VAR_DIR", str(Path("/tmp/saksflyt-bench-var")))
     os.environ["ALLOWED_HOSTS"] = "testserver"  # the Django test client's host
+    # One connection (one backend to read the CPU of) for the whole run.
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "3600")
+    from cpu import timed_cpu
     from generate import generate_org, setup_django
 
     setup_django()
     from django.core.management import call_command
+    from django.db import transaction
     from django.test import Client
 
     from cases.models import Case
     from organizations.models import Organization, User
+    from organizations.tenancy import organization_scope
 
     call_command("migrate", verbosity=0)
+    print(describe_role(), flush=True)
     rows = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         slug = f"bench-{size // 1000}k" if size >= 1000 else f"bench-{size}"
@@ -164,13 +291,19 @@ def main() -> None:
         if org is None:
             print(f"Generating {slug} ({size} cases)...")
             org = generate_org(slug, size)
-            add_busy_case(org)
+            with organization_scope(org), transaction.atomic():
+                add_busy_case(org)
         user = User.objects.get(email=f"bench-cw0@{slug}.example")
-        busy = (
-            Case.objects.filter(organization=org, title="Sak med lang historikk")
-            .order_by("-number")
-            .first()
-        )
+        # Read in the scope, then leave it: each request starts with none, in no transaction.
+        with organization_scope(org), transaction.atomic():
+            busy = (
+                Case.objects.filter(organization=org, title="Sak med lang historikk")
+                .order_by("-number")
+                .first()
+            )
+            busy_events = busy.events.count()
+            typical = four_event_case(org)
+            total = Case.objects.filter(organization=org).count()
         client = Client()
         client.force_login(user)
         pages = [
@@ -181,27 +314,33 @@ def main() -> None:
                 "case list, status=closed, sort=deadline",
                 f"/{slug}/cases/?status=closed&sort=deadline",
             ),
-            (f"case page, {busy.events.count()} events", f"/{slug}/cases/{busy.number}/"),
+            (f"case page, {busy_events} events", f"/{slug}/cases/{busy.number}/"),
+            ("case page, 4 events", f"/{slug}/cases/{typical}/"),
         ]
-        total = Case.objects.filter(organization=org).count()
         for label, page_url in pages:
-            median, p95, queries = timed(client, page_url, args.requests, args.warmup)
-            rows.append((f"{total:,}", label, median, p95, queries))
+            median, p95, queries, cpu = timed_cpu(client, page_url, args.requests, args.warmup)
+            statements, set_configs = one_request(client, page_url)
+            rows.append((f"{total:,}", label, median, p95, queries, cpu))
             print(
                 f"{total:>8,}  {label:42} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
-                f"{queries:3d} queries",
+                f"{queries:3d} queries +{set_configs} set  cpu {cpu:6.1f} ms",
                 flush=True,
             )
+            if args.breakdown:
+                for sql in statements:
+                    print(f"      {sql[:150]}")
+            if args.explain_pages:
+                explain_page(org, label, statements)
         if args.explain:
             explain(org, user)
 
-    print("\n| cases | page | median ms | p95 ms | queries |")
-    print("|---:|---|---:|---:|---:|")
-    for total, label, median, p95, queries in rows:
-        print(f"| {total} | {label} | {median:.1f} | {p95:.1f} | {queries} |")
+    print("\n| cases | page | median ms | p95 ms | queries | CPU ms |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for total, label, median, p95, queries, cpu in rows:
+        print(f"| {total} | {label} | {median:.1f} | {p95:.1f} | {queries} | {cpu:.1f} |")
     inbox = [r for r in rows if r[1].startswith("inbox (Unanswered)")]
     if inbox:
-        _, _, _, p95, queries = inbox[-1]
+        _, _, _, p95, queries, _ = inbox[-1]
         ok = p95 <= INBOX_TARGET_MS and queries <= INBOX_TARGET_QUERIES
         print(
             f"\nInbox at the largest size: p95 {p95:.1f} ms (target <= {INBOX_TARGET_MS}), "
