@@ -340,7 +340,7 @@ def generate_org(slug: str, cases: int, *, seed: int = 42, verbose: bool = True)
     from django.db import transaction
 
     from cases.models import CaseCounter
-    from organizations.models import Organization
+    from organizations.models import Organization, User
     from organizations.tenancy import all_organizations, owner_connection
 
     started = time.monotonic()
@@ -363,8 +363,10 @@ def generate_org(slug: str, cases: int, *, seed: int = 42, verbose: bool = True)
                     organization=g.org, defaults={"last_number": cases}
                 )
         except BaseException:
-            # No half-made organization for the next run to take for a finished one.
+            # No half-made organization for the next run to take for a finished one, and no
+            # staff left behind to collide with the next run's.
             Organization.objects.using(owner.alias).filter(pk=g.org.pk).delete()
+            User.objects.using(owner.alias).filter(email__endswith=f"@{slug}.example").delete()
             raise
     with owner.cursor() as cur:
         # What autovacuum would have done on a database that grew to this size over years:
