@@ -30,6 +30,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from api_throughput import free_port
+from api_throughput import server_env as api_server_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 P95_TARGET_MS = 150
@@ -59,29 +62,17 @@ def database_url(name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def server_env(url: str, redis_url: str) -> dict[str, str]:
-    env = dict(os.environ)
+    """bench/api_throughput.py's production-like environment, plus what browsing needs: cookies
+    over plain HTTP, no login lock-out, the application's own role."""
+    env = api_server_env(argparse.Namespace(database_url=url, redis_url=redis_url))
+    env.pop("BENCH_BARE_ENDPOINT")
     env.update(
-        DATABASE_URL=url,
         DATABASE_APP_USER=os.environ.get("DATABASE_APP_USER", "saksflyt_app"),
-        REDIS_URL=redis_url,
-        SECRET_KEY="bench-only-" + "x" * 40,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DEBUG="false",
-        BEHIND_TLS_PROXY="false",
-        SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         CACHE_KEY_PREFIX="bench-load",
-        API_RATE_LIMIT="1000000/s",
         AXES_FAILURE_LIMIT="1000000",
-        LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     return env

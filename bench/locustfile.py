@@ -47,13 +47,12 @@ class Caseworker(HttpUser):
         self.org = ORGS[n % len(ORGS)]
         email = f"bench-cw{n % STAFF}@{self.org}.example"
         # Signing in is not part of the mix (a password hash costs on purpose): it goes through
-        # requests' own Session.request, which Locust's statistics do not see.
-        quiet = requests.Session.request
-        page = quiet(self.client, "GET", f"{self.host}/accounts/login/")
+        # a plain requests session, which Locust's statistics do not see, whose cookies the
+        # user then carries.
+        quiet = requests.Session()
+        page = quiet.get(f"{self.host}/accounts/login/")
         token = CSRF.search(page.text)
-        quiet(
-            self.client,
-            "POST",
+        quiet.post(
             f"{self.host}/accounts/login/",
             data={
                 "username": email,
@@ -62,6 +61,7 @@ class Caseworker(HttpUser):
             },
             headers={"Referer": f"{self.host}/accounts/login/"},
         )
+        self.client.cookies.update(quiet.cookies)
         self.case_numbers: list[int] = []
 
     def _remember_cases(self, text: str) -> None:
