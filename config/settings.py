@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "inquiries",
     "portal",
     "privacy",
+    "search",
+    "reports",
 ]
 
 MIDDLEWARE = [

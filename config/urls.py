@@ -46,6 +46,8 @@ org_patterns = [
     path("settings/privacy/", include("privacy.urls")),
     path("settings/inquiry-forms/", include("portal.urls_settings")),
     path("print/", include("printing.urls")),
+    path("search/", include("search.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("portal.urls_staff")),
     path("", include("organizations.urls")),
 ]
