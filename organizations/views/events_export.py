@@ -3,7 +3,6 @@ mark, so spreadsheets read the letters; times in the page's time zone)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,6 +17,7 @@ from organizations.forms_events import EventFilterForm
 from organizations.models_audit import AuditEvent
 from organizations.scoping import ADMIN_ROLES, org_view
 from organizations.selectors_audit import EventFilter, org_events
+from organizations.tabular import csv_lines
 
 CSV_CHUNK = 2000
 
@@ -41,30 +41,12 @@ def events_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def _csv_lines(org, filters: EventFilter, zone, language: str) -> Iterator[str]:
     """The CSV, read as it is sent: after the view has returned (TenantMiddleware keeps the
     request's organization for a streamed body), in one transaction (one snapshot), from the
     replica when there is one (config/db_router.py), in the page's language."""
     with replica_reads(), translation.override(language):
-        yield from _csv_content(org, org_events(org, filters).iterator(CSV_CHUNK), zone)
-
-
-def _csv_content(org, events: Iterable[AuditEvent], zone) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(
-        [
+        header = [
             _("Time"),
             _("User"),
             _("Module"),
@@ -74,29 +56,30 @@ def _csv_content(org, events: Iterable[AuditEvent], zone) -> Iterator[str]:
             _("Action"),
             _("Changes"),
         ]
-    )
+        events = org_events(org, filters).iterator(CSV_CHUNK)
+        yield from csv_lines(header, _csv_rows(org, events, zone))
+
+
+def _csv_rows(org, events: Iterable[AuditEvent], zone) -> Iterator[list[object]]:
     batch: list[AuditEvent] = []
     for event in events:
         batch.append(event)
         if len(batch) == CSV_CHUNK:
-            yield from _csv_rows(org, batch, zone, writer)
+            yield from _batch_rows(org, batch, zone)
             batch = []
-    yield from _csv_rows(org, batch, zone, writer)
+    yield from _batch_rows(org, batch, zone)
 
 
-def _csv_rows(org, events: list[AuditEvent], zone, writer) -> Iterator[str]:
+def _batch_rows(org, events: list[AuditEvent], zone) -> Iterator[list[object]]:
     for row in event_rows(org, events, links=False):
         event = row.event
-        when = timezone.localtime(event.created_at, zone)
-        yield writer.writerow(
-            [
-                when.isoformat(timespec="seconds"),
-                spreadsheet_safe(row.who),
-                row.module,
-                event.object_type,
-                event.object_id if event.object_id is not None else "",
-                spreadsheet_safe(event.object_label),
-                row.action,
-                spreadsheet_safe(row.changes_text),
-            ]
-        )
+        yield [
+            timezone.localtime(event.created_at, zone).isoformat(timespec="seconds"),
+            row.who,
+            row.module,
+            event.object_type,
+            event.object_id,
+            event.object_label,
+            row.action,
+            row.changes_text,
+        ]

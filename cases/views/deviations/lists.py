@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -19,10 +18,10 @@ from cases.selectors.deviations import deviation_list, deviations_in_batches
 from cases.views.lists_table import optional_url
 from config.db_router import replica_reads
 from organizations.scoping import STAFF_ROLES, org_view
+from organizations.tabular import csv_lines
 
 PAGE_SIZE = 50
 # A cell starting like a formula is read as one by spreadsheets; such cells get a leading '.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filter_form(request: HttpRequest) -> DeviationFilterForm:
@@ -57,73 +56,52 @@ def deviation_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    """A file-like object csv.writer writes to, handing each line back."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv_lines(deviations) -> Iterator[str]:
     # Read as it is sent (after the view's transaction), from the replica when there is one.
     with replica_reads():
-        yield from _csv_content(deviations)
+        yield from csv_lines(_csv_header(), _csv_rows(deviations))
 
 
-def _csv_content(deviations) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a BOM, so spreadsheet programs read the file as UTF-8
-    yield writer.writerow(
-        [
-            _("Number"),
-            _("Title"),
-            _("Type"),
-            _("Severity"),
-            _("Status"),
-            _("Property"),
-            _("Location"),
-            _("Responsible"),
-            _("Due date"),
-            _("Overdue"),
-            _("Corrective action"),
-            _("Case"),
-            _("Registered"),
-            _("Closed"),
-            _("Description"),
-        ]
-    )
-    yes, no = _("Yes"), _("No")
+def _csv_header() -> list[str]:
+    return [
+        _("Number"),
+        _("Title"),
+        _("Type"),
+        _("Severity"),
+        _("Status"),
+        _("Property"),
+        _("Location"),
+        _("Responsible"),
+        _("Due date"),
+        _("Overdue"),
+        _("Corrective action"),
+        _("Case"),
+        _("Registered"),
+        _("Closed"),
+        _("Description"),
+    ]
+
+
+def _csv_rows(deviations) -> Iterator[list[object]]:
     for batch in deviations_in_batches(deviations):
         for d in batch:
-            yield writer.writerow(
-                [
-                    safe_cell(value)
-                    for value in (
-                        d.number,
-                        d.title,
-                        d.get_type_display(),
-                        d.get_severity_display(),
-                        d.get_status_display(),
-                        d.property.full_address if d.property_id else "",
-                        d.location,
-                        d.responsible or "",
-                        d.due_date.isoformat() if d.due_date else "",
-                        yes if d.is_overdue else no,
-                        d.corrective_action,
-                        d.case.number if d.case_id else "",
-                        timezone.localtime(d.created_at).strftime("%Y-%m-%d %H:%M"),
-                        timezone.localtime(d.closed_at).strftime("%Y-%m-%d %H:%M")
-                        if d.closed_at
-                        else "",
-                        d.description,
-                    )
-                ]
-            )
+            yield [
+                d.number,
+                d.title,
+                d.get_type_display(),
+                d.get_severity_display(),
+                d.get_status_display(),
+                d.property.full_address if d.property_id else "",
+                d.location,
+                d.responsible,
+                d.due_date,
+                d.is_overdue,
+                d.corrective_action,
+                d.case.number if d.case_id else "",
+                d.created_at,
+                d.closed_at,
+                d.description,
+            ]
 
 
 @require_GET
