@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # DEBUG only (make run): the styled 404 page instead of Django's technical one.
+    "config.site.StyledNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from config import site
 from inquiries import webform
 from organizations.forms import OutboxPasswordResetForm
 from organizations.views import auth, health
@@ -54,6 +55,7 @@ org_patterns = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
     path("", auth.home, name="home"),
