@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import attachments, detail, events, messages, notes, tags, tasks, time
+from cases.views import attachments, detail, events, merge, messages, notes, tags, tasks, time
 
 # Below /<org>/cases/<number>/: the case page and everything done on it.
 urlpatterns = [
@@ -8,7 +8,9 @@ urlpatterns = [
     path("events/", events.case_events, name="case_events"),
     path("field/<slug:field>/", detail.case_field, name="case_field"),
     path("close/", detail.case_close_view, name="case_close"),
+    path("close/confirm/", merge.case_close_confirm_view, name="case_close_confirm"),
     path("reopen/", detail.case_reopen_view, name="case_reopen"),
+    path("merge/", merge.case_merge_view, name="case_merge"),
     path("notes/", notes.note_add_view, name="note_add"),
     path("mention-candidates/", notes.mention_candidates_view, name="mention_candidates"),
     path("reply/", messages.reply_send_view, name="reply_send"),

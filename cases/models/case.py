@@ -246,6 +246,16 @@ class Case(models.Model):
     sla_next_due = models.DateTimeField(_("due"), null=True, blank=True)
     sla_next_risk = models.DateTimeField(null=True, blank=True)
     sla_next_escalation = models.DateTimeField(null=True, blank=True)
+    # Set when this case was merged into another (cases/services/merge.py): everything on it
+    # moved there, its page redirects there and replies to it land there.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("merged into"),
+    )
     objects = TenantManager()
 
     class Meta:

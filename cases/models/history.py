@@ -101,6 +101,8 @@ class CaseEvent(models.Model):
         # A message from the outside on this case (a customer's e-mail): inbound_email_id names
         # the stored e-mail (inquiries), data holds from/from_name/subject/text/html.
         MESSAGE_IN = "message_in", _("Message received")
+        # Merging (cases/services/merge.py), written on both cases: data names the other one.
+        MERGED = "merged", _("Cases merged")
 
     organization = models.ForeignKey(
         ORG, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")

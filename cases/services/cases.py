@@ -23,6 +23,8 @@ from cases.models import (
     Category,
     NotificationRequest,
 )
+from cases.services.closing import open_tasks_close, open_tasks_refuse
+from cases.services.dates import date_check
 from cases.services.events import event_build, events_save
 from cases.services.messages import creation_notices, resolution_notice
 from cases.services.numbering import case_numbers_reserve
@@ -96,6 +98,7 @@ def _validate(org: Organization, items: Sequence[CaseData]) -> None:
             raise ValidationError({"priority": _("Unknown priority.")})
         if item.source not in Case.Source.values:
             raise ValidationError({"source": _("Unknown source.")})
+        date_check(item.deadline, "deadline")
         check_same_org(
             org,
             item.category,
@@ -292,6 +295,8 @@ def case_change(
         raise ValidationError({"priority": _("Unknown priority.")})
     if "title" in changes and not (changes["title"] or "").strip():
         raise ValidationError({"title": _("A case needs a title.")})
+    if "deadline" in changes and changes["deadline"] != case.deadline:
+        date_check(changes["deadline"], "deadline")  # a deadline already stored may stay
     for name in ("category", "supplier", "customer", "property"):
         check_same_org(org, changes.get(name))
     assignee = changes.get("assignee")
@@ -401,13 +406,20 @@ def case_close(
     case: Case,
     resolution: str,
     notify_customer: bool = False,
+    close_open_tasks: bool = False,
 ) -> list[CaseEvent]:
     """Close with a resolution; `notify_customer` also sends it to the customer (case_resolved,
-    by e-mail, else SMS), or refuses to close when the customer cannot be reached."""
+    by e-mail, else SMS), or refuses to close when the customer cannot be reached. Open tasks
+    refuse it (code "open_tasks") unless `close_open_tasks`: then they are closed with it."""
     if not resolution.strip():
         raise ValidationError(
             {"resolution": _("Describe how the case was solved before closing it.")}
         )
+    check_same_org(org, case)
+    if close_open_tasks:
+        open_tasks_close(actor=actor, case=case)
+    else:
+        open_tasks_refuse(case)
     events = case_change(
         org=org, actor=actor, case=case, resolution=resolution.strip(), status=Case.Status.CLOSED
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, Deviation, DeviationCounter, DeviationFile
 from cases.services.attachments import attachments_check, files_removed_on_error
 from cases.services.cases import staff_user_ids
+from cases.services.dates import date_bounds, date_out_of_range
 from cases.services.deviation_files import StoredFile, deviation_files_copy, deviation_files_store
 from notifications.models import Notification
 from notifications.staff import notify_staff
@@ -52,11 +53,6 @@ FIELDS = (
 )
 TITLE_MAX = 200
 LOCATION_MAX = 200
-# Guard rails for due dates: a typo like 0202 or 20255 is refused, not stored.
-DUE_DATE_MIN = datetime.date(2000, 1, 1)
-DUE_DATE_MAX_YEARS = 10
-
-
 @dataclass
 class DeviationData:
     """The editable fields of a deviation, for registering and for editing."""
@@ -83,13 +79,8 @@ def deviation_url(deviation: Deviation) -> str:
 
 
 def due_date_bounds() -> tuple[datetime.date, datetime.date]:
-    """The earliest and latest due date accepted (2000-01-01 to ten years from today)."""
-    today = timezone.localdate()
-    try:
-        latest = today.replace(year=today.year + DUE_DATE_MAX_YEARS)
-    except ValueError:  # 29 February
-        latest = today.replace(year=today.year + DUE_DATE_MAX_YEARS, day=28)
-    return DUE_DATE_MIN, latest
+    """The earliest and latest due date accepted (the shared guard rail, cases/services/dates)."""
+    return date_bounds()
 
 
 def _cleaned(org: Organization, data: DeviationData) -> DeviationData:
@@ -113,13 +104,8 @@ def _cleaned(org: Organization, data: DeviationData) -> DeviationData:
     check_same_org(org, data.property)
     if data.responsible is not None and not staff_user_ids(org, [data.responsible.pk]):
         errors["responsible"] = _("Choose a staff member of this organization.")
-    if data.due_date is not None:
-        earliest, latest = due_date_bounds()
-        if not earliest <= data.due_date <= latest:
-            errors["due_date"] = _("Choose a date between %(earliest)s and %(latest)s.") % {
-                "earliest": earliest.isoformat(),
-                "latest": latest.isoformat(),
-            }
+    if date_out_of_range(data.due_date):
+        errors["due_date"] = date_out_of_range(data.due_date)
     if errors:
         raise ValidationError(errors)
     return data

@@ -104,12 +104,14 @@ AUDIT_ACTIONS = {
     CaseEvent.Kind.NOTIFICATION: AuditAction.MESSAGE_REQUESTED,
     CaseEvent.Kind.MESSAGE_OUT: AuditAction.SENT,
     CaseEvent.Kind.MESSAGE_IN: AuditAction.RECEIVED,
+    CaseEvent.Kind.MERGED: AuditAction.MERGED,
 }
 # The value a non-field entry shows, under this name (the events pages label it).
 AUDIT_VALUE_NAMES = {
     CaseEvent.Kind.TASK_ADDED: "task",
     CaseEvent.Kind.ATTACHMENT: "attachment",
     CaseEvent.Kind.TIME: "minutes",
+    CaseEvent.Kind.MERGED: "case",  # old: the merged case's number, new: the survivor's
 }
 
 

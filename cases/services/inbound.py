@@ -60,6 +60,7 @@ def case_message_receive(
     linked the message by hand, None when it threaded by itself. `message_id`: the received
     e-mail's own Message-ID, which a reply from the case then answers (In-Reply-To).
     `channel`: "email", or "portal" for a resident's message written in the portal.
+    A message to a merged case goes to the case it was merged into.
     """
     if case.organization_id != org.pk:
         raise ValidationError(_("That belongs to another organization."))
@@ -70,6 +71,12 @@ def case_message_receive(
             .select_related("assignee", "organization")
             .get(pk=case.pk)
         )
+        if case.merged_into_id is not None:  # merged: the conversation goes on on the survivor
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("assignee", "organization")
+                .get(pk=case.merged_into_id)
+            )
         stored: list[Attachment] = attachments_store(
             org=org, actor=None, case=case, checked=accepted, written=written
         )

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseEvent, Deviation, Task
 from cases.services.attachments import attachments_check, attachments_store, files_removed_on_error
 from cases.services.cases import case_message_values, case_url, staff_user_ids
+from cases.services.closing import task_case_closed_refuse
+from cases.services.dates import date_check
 from cases.services.deviation_tasks import (
     deviation_task_added,
     deviation_task_completed,
@@ -77,6 +79,7 @@ def task_add(
         )
     if supplier is not None and (supplier.organization_id != org.pk or not supplier.is_active):
         raise ValidationError({"supplier": _("Choose an active supplier of this organization.")})
+    date_check(due_date, "due_date")
     checked = attachments_check(uploads)
     with files_removed_on_error() as written, transaction.atomic():
         task = Task.objects.create(
@@ -161,6 +164,7 @@ def task_complete(
         raise ValidationError(_("That belongs to another organization."))
     if task.is_done:
         raise ValidationError(_("This task is already completed."))
+    task_case_closed_refuse(task)
     checked = attachments_check(uploads)
     with files_removed_on_error() as written, transaction.atomic():
         task.status = Task.Status.DONE
@@ -193,6 +197,7 @@ def task_reopen(*, org: Organization, actor: User, task: Task) -> Task:
         raise ValidationError(_("That belongs to another organization."))
     if not task.is_done:
         raise ValidationError(_("This task is still open."))
+    task_case_closed_refuse(task)
     task.status = Task.Status.OPEN
     task.completed_at = None
     task.completed_by = None

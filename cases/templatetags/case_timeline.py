@@ -116,6 +116,11 @@ def event_summary(event: CaseEvent) -> SafeString:
         if (event.data or {}).get("channel") == "portal":
             return _fmt(_("wrote to the case in the resident pages"))
         return _fmt(_("wrote to the case by e-mail"))
+    if kind == Kind.MERGED:
+        data = event.data or {}
+        if data.get("direction") == "into":
+            return _fmt(_("merged this case into case #%(number)s"), number=data.get("other"))
+        return _fmt(_("merged case #%(number)s into this case"), number=data.get("other"))
     if kind == Kind.NOTIFICATION and (event.data or {}).get("skipped"):
         return _skipped_summary(event)
     if name and kind != Kind.NOTIFICATION:

@@ -44,6 +44,7 @@ from cases.selectors.detail import (
 from cases.selectors.deviations import case_deviations
 from cases.selectors.service_levels import sla_summary
 from cases.services.cases import case_change, case_close, case_reopen, case_url
+from cases.views.merge import close_confirm_response, merged_redirect, refused_for_open_tasks
 from organizations.rendering import FAST_RENDERER
 from organizations.scoping import STAFF_ROLES, org_view
 from organizations.web import is_htmx
@@ -258,6 +259,8 @@ def back_to_case(request: HttpRequest, case: Case, message: str, anchor: str = "
 @org_view(roles=STAFF_ROLES)
 def case_detail(request, number: int):
     case = case_for_page(request.org, number)
+    if (survivor_page := merged_redirect(request, case)) is not None:
+        return survivor_page
     return render_page(request, case)
 
 
@@ -321,6 +324,8 @@ def case_close_view(request, number: int):
                 notify_customer=form.cleaned_data["notify_customer"],
             )
         except ValidationError as exc:
+            if refused_for_open_tasks(exc):  # confirm on a page of its own (cases/views/merge)
+                return close_confirm_response(request, case, form)
             apply_errors(form, exc, default_field="resolution")
             case = case_for_page(request.org, number)  # as saved: the change was rolled back
     if form.errors:
