@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views_dashboard
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path(
+        "dashboard/<slug:report>.<str:fmt>",
+        views_dashboard.dashboard_download,
+        name="dashboard_download",
+    ),
+]
