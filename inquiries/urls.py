@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.inquiry_register, name="inquiry_register"),
     path("<int:inquiry_id>/", views.inquiry_preview, name="inquiry_preview"),
     path("<int:inquiry_id>/convert/", views.inquiry_convert, name="inquiry_convert"),
+    path("<int:inquiry_id>/convert/now/", views.inquiry_convert_now, name="inquiry_convert_now"),
     path("<int:inquiry_id>/deviation/", views.inquiry_deviation, name="inquiry_deviation"),
     path("<int:inquiry_id>/events/", event_views.inquiry_events, name="inquiry_events"),
     path(

@@ -1,4 +1,4 @@
-from inquiries.views.convert import inquiry_convert
+from inquiries.views.convert import inquiry_convert, inquiry_convert_now
 from inquiries.views.deviation import inquiry_deviation
 from inquiries.views.lists import inquiry_attachment, inquiry_bulk, inquiry_list, inquiry_preview
 from inquiries.views.register import inquiry_register
@@ -9,6 +9,7 @@ __all__ = [
     "inquiry_attachment",
     "inquiry_bulk",
     "inquiry_convert",
+    "inquiry_convert_now",
     "inquiry_deviation",
     "inquiry_list",
     "inquiry_preview",

@@ -7,17 +7,21 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cases.services.messages import message_outcome_texts
 from cases.views.lists_create import PICKER_MATCHES
 from cases.views.lists_table import optional_url
 from customers.models import ContactRole
 from inquiries import selectors
 from inquiries.forms.convert import InquiryConvertForm
 from inquiries.models import Inquiry
+from inquiries.services.convert import inquiries_convert_by_rules
 from inquiries.services.convert import inquiry_convert as convert_service
 from inquiries.services.intake import intake_rule_for
+from inquiries.views.tray import case_created_text, tray_filters, tray_query, tray_url
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import add_service_errors, clean_search_text
+from organizations.web import add_service_errors, clean_search_text, is_htmx
 from properties.selectors import property_options
 
 
@@ -68,12 +72,12 @@ def inquiry_convert(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request, _("Case #%(number)s was created.") % {"number": case.number}
-                )
-                return redirect(
-                    "inquiries:inquiry_convert", org_slug=org.slug, inquiry_id=inquiry.pk
-                )
+                # Back to the tray, filtered as it was, with the next inquiry open (issue 14).
+                messages.success(request, case_created_text(case, org.slug))
+                for text, queued in message_outcome_texts(case):
+                    (messages.success if queued else messages.warning)(request, text)
+                following = selectors.next_new_inquiry(org, inquiry, **tray_filters(request.GET))
+                return redirect(tray_url(org.slug, tray_query(request.GET), following))
     else:
         form = InquiryConvertForm(**form_kwargs)
     return render(
@@ -85,5 +89,43 @@ def inquiry_convert(request: HttpRequest, inquiry_id: int) -> HttpResponse:
             "rule": rule,
             "people": _property_people(inquiry),
             "property_autocomplete_url": optional_url("properties:property_autocomplete", org.slug),
+            "tray_query": tray_query(request.GET),
+        },
+    )
+
+
+@require_POST
+@org_view(roles=STAFF_ROLES)
+def inquiry_convert_now(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    """ "Create case" in the tray's preview: the case as the channel's intake rule makes it (the
+    form's suggestions, unedited), then the next inquiry in the same panel. Without
+    JavaScript, the tray again with the next inquiry open."""
+    org = request.org
+    inquiry = get_for_org_or_404(Inquiry, org, pk=inquiry_id)
+    cases = inquiries_convert_by_rules(org=org, actor=request.user, ids=[inquiry.pk], bulk=False)
+    case = cases[0] if cases else None
+    following = selectors.next_new_inquiry(org, inquiry, **tray_filters(request.GET))
+    query = tray_query(request.GET)
+    if case is None:
+        error = _("This inquiry has already been handled.")
+    if not is_htmx(request):
+        if case is None:
+            messages.error(request, error)
+        else:
+            messages.success(request, case_created_text(case, org.slug))
+            for text, queued in message_outcome_texts(case):
+                (messages.success if queued else messages.warning)(request, text)
+        return redirect(tray_url(org.slug, query, following))
+    return render(
+        request,
+        "inquiries/_tray_next.html",
+        {
+            "done": inquiry,
+            "created": case_created_text(case, org.slug) if case else "",
+            "error": error if case is None else "",
+            "outcomes": message_outcome_texts(case) if case else [],
+            "inquiry": following,
+            "pending": selectors.pending_notifications(following) if following else [],
+            "tray_query": query,
         },
     )

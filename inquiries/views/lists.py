@@ -15,12 +15,13 @@ from cases.services.attachments import INLINE_TYPES
 from cases.views.attachments import serve_file
 from inquiries import selectors
 from inquiries.forms.lists import InquiryBulkForm, InquiryFilterForm
-from inquiries.models import InquiryAttachment
+from inquiries.models import Inquiry, InquiryAttachment
 from inquiries.services.convert import inquiry_convert_many
 from inquiries.services.lifecycle import RESTORE_DAYS, inquiry_delete_many, inquiry_restore_many
 from inquiries.views.common import new_case_url
+from inquiries.views.tray import tray_query
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
-from organizations.web import is_htmx, parse_ids
+from organizations.web import is_htmx, parse_id, parse_ids
 
 PAGE_SIZE = 50
 
@@ -42,9 +43,15 @@ def _render_list(
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("preview", None)
     selected = set(bulk_form.cleaned_data.get("ids", [])) if bulk_form.is_bound else set()
     if bulk_form.is_bound and not selected:
         selected = set(parse_ids(request.POST.getlist("ids")))
+    # After a case was made, the next inquiry opens beside the list (`?preview=`).
+    preview_id = parse_id(request.GET.get("preview", ""))
+    preview = None
+    if preview_id is not None and filters["status"] == Inquiry.Status.NEW:
+        preview = selectors.inquiry_for_preview(request.org).filter(pk=preview_id).first()
     return render(
         request,
         "inquiries/list.html",
@@ -57,6 +64,9 @@ def _render_list(
             "selected": selected,
             "new_case_url": new_case_url(request.org.slug),
             "restore_days": RESTORE_DAYS,
+            "preview": preview,
+            "pending": selectors.pending_notifications(preview) if preview else [],
+            "tray_query": tray_query(request.GET),
         },
         status=status,
     )
@@ -113,6 +123,7 @@ def inquiry_preview(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     context = {
         "inquiry": inquiry,
         "pending": selectors.pending_notifications(inquiry),
+        "tray_query": tray_query(request.GET),
     }
     if is_htmx(request):
         return render(request, "inquiries/_preview.html", context)

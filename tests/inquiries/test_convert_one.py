@@ -77,7 +77,7 @@ def test_form_is_prefilled_from_the_inquiry_and_the_rule(tenant, staff, categori
     assert "Fjordveien 7" in page and "The front door sticks." in page
 
 
-def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
+def test_saving_with_edits_creates_the_case_and_returns_to_the_tray(
     tenant, staff, categories, make_inquiry
 ):
     supplier = SupplierFactory(organization=tenant.org, phone="+47 922 33 444")
@@ -105,7 +105,10 @@ def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
     )
     response = client.post(convert_url(inquiry), data)
     assert response.status_code == 302
-    assert response["Location"] == convert_url(inquiry)
+    # Back to the tray (issue 14): no inquiry is left, so none is opened beside the list.
+    assert response["Location"] == reverse(
+        "inquiries:inquiry_list", kwargs={"org_slug": tenant.org.slug}
+    )
 
     inquiry.refresh_from_db()
     case = inquiry.case
@@ -152,8 +155,8 @@ def test_saving_with_edits_creates_the_case_and_stays_on_the_page(
         "cases:case_detail", kwargs={"org_slug": tenant.org.slug, "number": case.number}
     )
     assert case_url in page
-    assert "Messages about the new case" in page
-    assert "the case history shows when it is sent" in page
+    assert "The e-mail to the customer is queued; the history shows when it is sent." in page
+    assert "The SMS to the supplier is queued; the history shows when it is sent." in page
 
 
 def test_choosing_the_matched_customer_creates_no_new_one(tenant, make_inquiry):
