@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.demo_cases import DEMO_CASES, Spec
 from cases.demo_deviations import seed as seed_deviations
+from cases.demo_volume import seed as seed_volume
 from cases.mentions import mention_token
 from cases.models import Case, CaseEvent, Category, Note, Task, TimeEntry
 from cases.services.attachments import attachments_add
@@ -59,6 +60,7 @@ def seed(context: dict) -> None:
         for spec in specs:
             if spec.ref not in existing:
                 _create(demo, spec)
+    seed_volume(context)
     seed_deviations(context)
 
 
@@ -169,6 +171,13 @@ def _backdate(case: Case, days_ago: int) -> None:
             Note.objects.filter(pk=event.note_id).update(created_at=event.created_at)
         if event.task_id and event.kind == CaseEvent.Kind.TASK_ADDED:
             Task.objects.filter(pk=event.task_id).update(created_at=event.created_at)
+        if event.outbound_message_id:
+            OutboundMessage.objects.filter(pk=event.outbound_message_id).update(
+                created_at=event.created_at,
+                next_attempt_at=event.created_at,
+                sent_at=event.created_at,
+                status_changed_at=event.created_at,
+            )
         if event.time_entry_id:
             TimeEntry.objects.filter(pk=event.time_entry_id).update(
                 created_at=event.created_at, date=timezone.localdate(event.created_at)

@@ -6,6 +6,7 @@ import http.cookiejar
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -96,11 +97,35 @@ def demo_server(tmp_path):
             server.wait()
 
 
+def _assert_a_working_office(path: Path) -> None:
+    """Each demo organization starts with at least 60 cases in every status, with history,
+    notes, tasks and logged time (cases/demo_volume.py)."""
+    with sqlite3.connect(path) as db:
+        orgs = [row[0] for row in db.execute("SELECT id FROM organizations_organization")]
+        assert len(orgs) == 3
+        for org in orgs:
+            statuses = dict(
+                db.execute(
+                    "SELECT status, COUNT(*) FROM cases_case WHERE organization_id = ? "
+                    "GROUP BY status",
+                    [org],
+                ).fetchall()
+            )
+            assert sum(statuses.values()) >= 60, statuses
+            assert set(statuses) == {"new", "in_progress", "waiting", "resolved", "closed"}
+            for table in ("cases_caseevent", "cases_note", "cases_task", "cases_timeentry"):
+                (count,) = db.execute(
+                    f"SELECT COUNT(*) FROM {table} WHERE organization_id = ?", [org]
+                ).fetchone()
+                assert count >= 20, (table, org, count)
+
+
 def test_fresh_demo_serves_the_sign_in_page_and_its_logins_work(demo_server):
     base, seed_output, var_dir = demo_server
 
     assert (var_dir / "saksflyt.sqlite3").exists()
     assert f"password for all: {DEMO_PASSWORD}" in seed_output
+    _assert_a_working_office(var_dir / "saksflyt.sqlite3")
 
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
