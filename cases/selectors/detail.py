@@ -36,6 +36,7 @@ def case_for_page(org: Organization, number: int) -> Case:
         "created_by",
         "property",
         "service_level_policy",
+        "inquiry",  # the inquiry the case was made from (reverse one-to-one; a join, no query)
     ).prefetch_related(
         "teams",
         "tags",

@@ -11,7 +11,7 @@ import html
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -485,6 +485,22 @@ class _TimelineRenderer:
         )
         return f' hx-get="{esc(url)}" hx-trigger="load delay:4s" hx-swap="outerHTML"'
 
+    def inquiry_link(self, event: CaseEvent) -> str:
+        """A case made from an inquiry links back to it (issue 14). The inquiries app sits
+        above cases, so the link is by URL name only, and left out if it is not there."""
+        inquiry_id = (event.data or {}).get("inquiry") if event.kind == Kind.CREATED else None
+        case = self.context.get("case")
+        if not isinstance(inquiry_id, int) or case is None:
+            return ""
+        try:
+            url = reverse(
+                "inquiries:inquiry_preview",
+                kwargs={"org_slug": case.organization.slug, "inquiry_id": inquiry_id},
+            )
+        except NoReverseMatch:
+            return ""
+        return f' <a class="event-inquiry" href="{esc(url)}">{esc(_("from an inquiry"))}</a>'
+
     def event(self, event: CaseEvent) -> str:
         created = timezone.localtime(event.created_at)
         actor = esc(event.actor) if event.actor else self.system
@@ -495,7 +511,7 @@ class _TimelineRenderer:
             f'<li class="event event-{esc(event.kind)}" id="event-{event.pk}"{self.poll(event)}>\n'
             f'  <div class="event-line">\n'
             f'    <span class="event-actor">{actor}</span>\n'
-            f"    {event_summary(event)}\n"
+            f"    {event_summary(event)}{self.inquiry_link(event)}\n"
             f'    <time class="event-time muted" datetime="{created.isoformat()}">'
             f"{esc(self.datetime_label(created))}</time>\n"
             f"  </div>\n  {self.detail(event)}\n</li>"
