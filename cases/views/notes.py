@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +14,7 @@ from cases.mentions import mention_token
 from cases.selectors.detail import case_for_page, case_get, latest_event_about, mention_candidates
 from cases.services.notes import note_add
 from cases.views.detail import (
+    attachments_context,
     back_to_case,
     composer_context,
     is_htmx,
@@ -53,7 +55,7 @@ def note_add_view(request, number: int):
         )
     if not is_htmx(request):
         return back_to_case(request, case, _("Internal note added."), anchor=f"note-{note.pk}")
-    return render_fragment(
+    response = render_fragment(
         request,
         case,
         "cases/detail/_composer.html",
@@ -61,6 +63,12 @@ def note_add_view(request, number: int):
         events=latest_event_about(request.org, case, note=note),
         live=_("Internal note added."),
     )
+    if form.cleaned_data["files"]:
+        # The note's files are the case's files too: the Files panel follows (out of band).
+        context = {**attachments_context(request, case), "case": case, "oob": True}
+        panel = render_to_string("cases/detail/_attachments.html", context, request=request)
+        response.content += panel.encode()
+    return response
 
 
 @require_GET

@@ -1,14 +1,48 @@
 // @mentions in the internal-note composer. Type "@" and part of a name; the organization's
 // staff are offered in a listbox (arrows to move, Enter or Tab to choose, Escape to close).
-// Choosing inserts a stable token, @[Full Name](user:<id>), which the server turns into a
-// mention; the page shows it as "@Full Name". Without JavaScript notes still work, unmentioned.
+// Choosing writes "@Full Name" in the box, as the note will read; the request carries a stable
+// token, @[Full Name](user:<id>), which the server turns into a mention (the names chosen are
+// remembered per box and turned into tokens as the form is sent). A box the server fills in
+// again (an error) shows its tokens as names too. Without JavaScript notes still work, unmentioned.
 (() => {
   "use strict";
 
   const QUERY = /(^|\s)@([^\s@[\]()]{0,30}(?: [^\s@[\]()]{0,30}){0,2})$/;
+  const TOKEN = /@\[([^\][\n]{1,200})\]\(user:(\d+)\)/g;
+  const chosen = new WeakMap(); // textarea -> Map("Full Name" -> token)
   let open = null; // {textarea, list, status, results, active, start}
   let serial = 0;
   let timer = null;
+
+  function remember(textarea, name, token) {
+    if (!chosen.has(textarea)) chosen.set(textarea, new Map());
+    chosen.get(textarea).set(name, token);
+  }
+
+  // "@Full Name" of each person chosen in this box → their token (not inside a longer name).
+  function withTokens(textarea) {
+    let text = textarea.value;
+    const names = chosen.get(textarea);
+    if (!names) return text;
+    [...names.keys()]
+      .sort((a, b) => b.length - a.length)
+      .forEach((name) => {
+        const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        const pattern = new RegExp(`@${escaped}(?![\\p{L}\\p{N}_])`, "gu");
+        text = text.replace(pattern, () => names.get(name));
+      });
+    return text;
+  }
+
+  // Tokens the server sent back (a form with errors) read as names again.
+  function readable(root) {
+    root.querySelectorAll?.("textarea[data-mentions-url]").forEach((textarea) => {
+      textarea.value = textarea.value.replace(TOKEN, (token, name) => {
+        remember(textarea, name, token);
+        return `@${name}`;
+      });
+    });
+  }
 
   function parts(textarea) {
     const list = document.getElementById(textarea.id + "-mentions");
@@ -88,7 +122,8 @@
     if (!person) return;
     const { textarea, start } = open;
     const caret = textarea.selectionStart;
-    const insert = person.token + " ";
+    const insert = `@${person.name} `;
+    remember(textarea, person.name, person.token);
     textarea.value = textarea.value.slice(0, start) + insert + textarea.value.slice(caret);
     const position = start + insert.length;
     textarea.setSelectionRange(position, position);
@@ -145,6 +180,33 @@
     },
     true,
   );
+
+  // htmx sends the form: put the tokens in the request, leave the box as it reads.
+  document.addEventListener("htmx:configRequest", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement)) return;
+    form.querySelectorAll("textarea[data-mentions-url]").forEach((textarea) => {
+      const value = withTokens(textarea);
+      if (event.detail.formData) event.detail.formData.set(textarea.name, value);
+      else event.detail.parameters[textarea.name] = value;
+    });
+  });
+
+  // A plain form post (no htmx): the box itself carries the tokens as the page leaves.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || form.hasAttribute("hx-post")) return;
+      form.querySelectorAll("textarea[data-mentions-url]").forEach((textarea) => {
+        textarea.value = withTokens(textarea);
+      });
+    },
+    true,
+  );
+
+  document.addEventListener("DOMContentLoaded", () => readable(document));
+  document.addEventListener("htmx:load", (event) => readable(event.detail.elt));
 
   document.addEventListener("focusout", (event) => {
     if (open && event.target === open.textarea) setTimeout(close, 150);
