@@ -33,9 +33,13 @@ INBOX_TABS = ("unanswered", "resolved", "closed", "all")
 OPEN = list(Case.OPEN_STATUSES)
 
 
+# Why a case is in my inbox, in the order the row shows them.
+REASONS = ("assigned", "created", "mentioned", "task", "team")
+
+
 @dataclass
 class Inbox:
-    page: KeysetPage
+    page: KeysetPage  # each row has `reasons`: the REASONS that bring it to me
     counts: dict[str, int]  # tab -> number of cases behind it
 
 
@@ -123,6 +127,27 @@ def _members_sql(org: Organization, user: User, sort_sql: str, sort_params: list
     ]
 
 
+def _reasons_sql(org: Organization, user: User) -> tuple[str, list]:
+    """One boolean column per REASON for the page's case `page.id` (joined as `pc`).
+
+    Worked out for the page's rows only (at most a page and one), after the LIMIT: a few index
+    lookups per row, where carrying the reason through the union would cost its de-duplication
+    on every case of the inbox. A team's case counts only while nobody has it, as in the inbox.
+    """
+    sql = (
+        "pc.assignee_id = %s, pc.created_by_id = %s,"
+        f" EXISTS (SELECT 1 FROM {Note._meta.db_table} n"
+        f" JOIN {Note.mentions.through._meta.db_table} m ON m.note_id = n.id"
+        " WHERE n.case_id = page.id AND m.user_id = %s),"
+        f" EXISTS (SELECT 1 FROM {Task._meta.db_table} t WHERE t.organization_id = %s"
+        " AND t.assignee_id = %s AND t.status = %s AND t.case_id = page.id),"
+        f" pc.assignee_id IS NULL AND EXISTS (SELECT 1 FROM {Case.teams.through._meta.db_table} ct"
+        f" JOIN {Team.members.through._meta.db_table} tm ON tm.team_id = ct.team_id"
+        " WHERE ct.case_id = page.id AND tm.user_id = %s)"
+    )
+    return sql, [user.pk, user.pk, user.pk, org.pk, user.pk, Task.Status.OPEN, user.pk]
+
+
 def _adapt(kind: str):
     ops = connection.ops
     if kind == "datetime":
@@ -156,24 +181,33 @@ def inbox_with_counts(
     *_, outer_order = window.sql("page.sort_value", "page.id", _adapt(key.kind))
     counts = [_tab_sql(t) for t in INBOX_TABS]
     counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE {cond})" for cond, _ in counts)
+    reasons_sql, reasons_params = _reasons_sql(org, user)
     sql = (
         f"WITH inbox AS ({members_sql}),"
         f" page AS (SELECT id, sort_value FROM inbox WHERE {tab_sql} AND {where_sql}"
         f" ORDER BY {order_sql} LIMIT %s)"
-        f" SELECT tabs.*, page.id FROM (SELECT {counts_sql} FROM inbox) AS tabs"
-        f" LEFT JOIN page ON 1 = 1 ORDER BY {outer_order}"
+        f" SELECT tabs.*, page.id, {reasons_sql} FROM (SELECT {counts_sql} FROM inbox) AS tabs"
+        f" LEFT JOIN page ON 1 = 1 LEFT JOIN {Case._meta.db_table} pc ON pc.id = page.id"
+        f" ORDER BY {outer_order}"
     )
     params = [
         *members_params,
         *tab_params,
         *where_params,
         window.size + 1,
+        *reasons_params,
         *[p for _, cond_params in counts for p in cond_params],
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    ids = [row[-1] for row in result if row[-1] is not None]
+    id_at = len(INBOX_TABS)
+    ids = [row[id_at] for row in result if row[id_at] is not None]
+    reasons = {
+        row[id_at]: [r for r, on in zip(REASONS, row[id_at + 1 :], strict=True) if on]
+        for row in result
+        if row[id_at] is not None
+    }
     found = (
         {
             values["id"]: CaseRow(**values)
@@ -182,6 +216,8 @@ def inbox_with_counts(
         if ids
         else {}
     )
+    for pk, row in found.items():
+        row.reasons = reasons[pk]
     return Inbox(
         page=window.page([found[pk] for pk in ids if pk in found]),
         counts=dict(zip(INBOX_TABS, result[0][: len(INBOX_TABS)], strict=True)),

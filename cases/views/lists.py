@@ -22,6 +22,8 @@ from organizations.web import is_htmx, search_query
 from properties.models import Container, Property
 
 INBOX_BODY_ID = "inbox-body"
+# The case list's filters always in view; the others fold away under "More filters".
+PRIMARY_FILTERS = {"q", "status", "assignee", "priority", "sort"}
 
 
 @org_view(roles=STAFF_ROLES)
@@ -156,6 +158,9 @@ def render_case_list(
     context = {
         **table_context(path=path, params=params, page=page, org_slug=org.slug, fragment=fragment),
         "form": form,
+        "more_filters_active": len(
+            {k for k, v in form.active_filters().items() if v is not False} - PRIMARY_FILTERS
+        ),
         "choices": choices,
         "filter_customer": customer,
         "filter_property": prop,

@@ -3,7 +3,26 @@
 (() => {
   "use strict";
 
-  // --- Select all cases on the page -------------------------------------------------------
+  // --- Select all cases on the page, and the bulk bar that follows the selection ----------
+  // Without JavaScript the bar is always there; with it, it shows once a case is ticked (or
+  // when it carries an error), with the number selected.
+  const syncBulkBar = (results) => {
+    const bar = results.querySelector("[data-bulk-bar]");
+    if (!bar) return;
+    const checked = results.querySelectorAll('input[type=checkbox][name="ids"]:checked').length;
+    bar.hidden = checked === 0 && !bar.querySelector(".error");
+    const count = bar.querySelector("[data-bulk-count]");
+    if (count) {
+      const text =
+        checked === 0
+          ? bar.dataset.textNone
+          : checked === 1
+            ? bar.dataset.textOne
+            : bar.dataset.textMany.replace("%(count)s", checked);
+      count.textContent = text;
+    }
+  };
+
   document.addEventListener("change", (event) => {
     const all = event.target.closest("[data-select-all]");
     if (all) {
@@ -11,6 +30,7 @@
       results.querySelectorAll('input[type=checkbox][name="ids"]').forEach((box) => {
         box.checked = all.checked;
       });
+      syncBulkBar(results);
       return;
     }
     const one = event.target.closest('input[type=checkbox][name="ids"]');
@@ -23,8 +43,16 @@
         head.checked = checked === boxes.length;
         head.indeterminate = checked > 0 && checked < boxes.length;
       }
+      syncBulkBar(results);
     }
   });
+  const syncAll = (root) => {
+    const found = root.matches?.(".case-results") ? [root] : [];
+    found.push(...root.querySelectorAll(".case-results"));
+    found.forEach(syncBulkBar);
+  };
+  document.addEventListener("DOMContentLoaded", () => syncAll(document));
+  document.addEventListener("htmx:afterSettle", () => syncAll(document));
 
   // --- Pickers fed by the autocomplete endpoints (JSON) -----------------------------------
   const itemLabel = (item) => {
