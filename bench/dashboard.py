@@ -1,0 +1,123 @@
+"""The dashboard under gunicorn (3 sync workers, DEBUG off, the application's role with
+row-level security) on a bench database made by bench/run.py (default: saksflyt_bench,
+organization bench-200k, caseworker bench-cw0).
+
+For each period preset it times the first request after the figures' cache was emptied
+("cold": every GROUP BY runs) and then --requests requests in a row ("warm": the figures come
+from the cache for up to two minutes, as the page says), and prints median and p95 of each.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/saksflyt_bench \\
+        .venv/bin/python bench/dashboard.py --requests 200 [--cold 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.api_throughput import free_port, start_server, stop_server  # noqa: E402
+from bench.load import server_env  # noqa: E402
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--org", default="bench-200k")
+    parser.add_argument("--user", default="bench-cw0@bench-200k.example")
+    parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", "bench-password"))
+    parser.add_argument("--requests", type=int, default=200, help="warm requests per preset")
+    parser.add_argument("--cold", type=int, default=3, help="cold requests per preset")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
+    )
+    return parser.parse_args()
+
+
+def p95(values: list[float]) -> float:
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+    )
+
+
+def sign_in(base: str, user: str, password: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/")
+    token = CSRF.search(page.text)
+    session.post(
+        f"{base}/accounts/login/",
+        data={"username": user, "password": password, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": f"{base}/accounts/login/"},
+    )
+    return session
+
+
+def timed(session: requests.Session, url: str) -> float:
+    start = time.perf_counter()
+    response = session.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200 or b"Figures as of" not in response.content:
+        sys.exit(f"{url}: HTTP {response.status_code}")
+    return elapsed
+
+
+def clear_figures(redis_url: str, prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}*reports:dashboard:*"):
+        client.delete(key)
+
+
+def main() -> None:
+    args = parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/dashboard.py needs DATABASE_URL=postgres://.../saksflyt_bench")
+    env = server_env(url, args.redis_url)
+    env["CACHE_KEY_PREFIX"] = "bench-dashboard"
+    # DEBUG off serves hashed static files: collect what is new (bench/load.py does the same).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    server = start_server(argparse.Namespace(workers=args.workers, threads=1), env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        session = sign_in(base, args.user, args.password)
+        print(f"gunicorn {args.workers} sync workers, role {env['DATABASE_APP_USER']}, {args.org}")
+        print("| period | cold median ms | cold p95 ms | warm median ms | warm p95 ms |")
+        print("|---|---|---|---|---|")
+        for preset in ("4", "12", "52"):
+            page = f"{base}/{args.org}/reports/dashboard/?period={preset}"
+            cold = []
+            for _ in range(args.cold):
+                clear_figures(args.redis_url, env["CACHE_KEY_PREFIX"])
+                cold.append(timed(session, page))
+            warm = [timed(session, page) for _ in range(args.requests)]
+            print(
+                f"| last {preset} weeks | {statistics.median(cold):.1f} | {p95(cold):.1f} |"
+                f" {statistics.median(warm):.1f} | {p95(warm):.1f} |",
+                flush=True,
+            )
+    finally:
+        stop_server(server)
+
+
+if __name__ == "__main__":
+    main()
