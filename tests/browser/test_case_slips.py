@@ -49,3 +49,23 @@ def test_mention_reads_as_a_name_and_a_notes_file_reaches_the_files_panel(
     saved = Note.objects.get(case=case)
     assert list(saved.mentions.all()) == [colleague]
     assert saved.body == f"Hei @[{colleague.full_name}](user:{colleague.pk}) se bildet"
+
+
+def test_picking_a_customer_on_new_case_suggests_their_property(page, live_server, tenant):
+    from customers.models import ContactRole
+    from tests.factories.customers import CustomerFactory
+    from tests.factories.properties import PropertyFactory
+
+    org = tenant.org
+    customer = CustomerFactory(organization=org, name="Kari Eier", email="kari@example.net")
+    prop = PropertyFactory(organization=org, address="Fjordveien 7")
+    ContactRole.objects.create(organization=org, customer=customer, property=prop, role="owner")
+    login(page, live_server, tenant.caseworker.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/{org.slug}/cases/new/")
+    page.get_by_placeholder("Name, e-mail or phone").fill("Kari Eier")
+    customer_select = page.get_by_label("Existing customer", exact=True)
+    expect(customer_select.locator(f'option[value="{customer.pk}"]')).to_have_count(1)
+    customer_select.select_option(str(customer.pk))
+    property_select = page.locator('[data-picker-kind="property"] select')
+    expect(property_select).to_have_value(str(prop.pk))
+    expect(page.get_by_text("The customer’s property was filled in")).to_be_visible()
