@@ -2,7 +2,26 @@ from __future__ import annotations
 
 import functools
 
-from notifications.selectors import unread_count
+from notifications.selectors import unread_count, unread_elsewhere
+
+
+class UnreadElsewhere:
+    """The switcher's unread counts per other organization, read (one query) only when the
+    switcher is shown: `total`, and `for_org(id)` through the `unread_for` filter."""
+
+    def __init__(self, org, user):
+        self.org, self.user = org, user
+
+    @functools.cached_property
+    def counts(self) -> dict[int, int]:
+        return unread_elsewhere(self.org, self.user)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def for_org(self, org_id: int) -> int:
+        return self.counts.get(org_id, 0)
 
 
 def bell(request):
@@ -20,4 +39,8 @@ def bell(request):
     def count() -> int:
         return unread_count(org, user)
 
-    return {"bell_enabled": True, "bell_unread_count": count}
+    return {
+        "bell_enabled": True,
+        "bell_unread_count": count,
+        "unread_elsewhere": UnreadElsewhere(org, user),
+    }

@@ -144,6 +144,15 @@ DEFAULTS: dict[str, Default] = {
         _("Service level: case {{ case_number }}"),
         _("Hello {{ recipient_name }},\n\n{{ message }}\n\n{{ link }}"),
     ),
+    Kind.TASK_DONE: Default(
+        (*_CASE, "task_title", "recipient_name", "actor_name", "message"),
+        _("Task done on case {{ case_number }}: {{ task_title }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n{{ actor_name }} completed the task "
+            "“{{ task_title }}” on case {{ case_number }}, “{{ case_title }}”.\n\n"
+            "{{ message }}\n\n{{ link }}"
+        ),
+    ),
 }
 
 # The messages an organization's administrators may reword (settings → message templates).

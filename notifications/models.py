@@ -20,6 +20,8 @@ class Notification(models.Model):
         ASSIGNED = "assigned", _("Case assigned to you")
         TASK = "task", _("Task given to you")
         SERVICE_LEVEL = "service_level", _("Service level at risk or missed")
+        TASK_DONE = "task_done", _("Task completed on your case")
+        SUPPLIER = "supplier", _("Case handed to your company")
         OTHER = "other", _("Other")
 
     organization = models.ForeignKey(
@@ -96,6 +98,7 @@ class OutboundMessage(models.Model):
         INVITATION = "invitation", _("Invitation")
         PASSWORD_RESET = "password_reset", _("Password reset")
         SERVICE_LEVEL = "service_level", _("Service level at risk or missed")
+        TASK_DONE = "task_done", _("Task completed")
         OTHER = "other", _("Other")
 
     organization = models.ForeignKey(

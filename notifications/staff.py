@@ -30,12 +30,14 @@ EMAIL_KIND = {
     Notification.Kind.ASSIGNED: Email.ASSIGNED,
     Notification.Kind.TASK: Email.TASK_ASSIGNED,
     Notification.Kind.SERVICE_LEVEL: Email.SERVICE_LEVEL,
+    Notification.Kind.TASK_DONE: Email.TASK_DONE,
 }
 PREFERENCE = {
     Notification.Kind.MENTION: "notify_mentions_by_email",
     Notification.Kind.ASSIGNED: "notify_assignments_by_email",
     Notification.Kind.TASK: "notify_tasks_by_email",
     Notification.Kind.SERVICE_LEVEL: "notify_service_levels_by_email",
+    Notification.Kind.TASK_DONE: "notify_tasks_by_email",  # tasks given and tasks done
 }
 
 

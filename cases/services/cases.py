@@ -36,7 +36,13 @@ from cases.services.service_levels import (
 )
 from customers.models import Customer, Supplier
 from notifications.models import Notification
-from notifications.staff import StaffNotice, absolute_url, notify_staff_many, supplier_email
+from notifications.staff import (
+    StaffNotice,
+    absolute_url,
+    notify_staff_many,
+    supplier_email,
+    supplier_users,
+)
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
 from properties.models import Container, Property
@@ -184,6 +190,7 @@ def case_create_many(
     NotificationRequest.objects.bulk_create(requests)
     events_save(events)
     notify_assignees(org, actor, [c for c in cases if c.assignee_id])
+    supplier_bells(org, actor, [c for c in cases if c.supplier_id])
     return cases
 
 
@@ -229,8 +236,42 @@ def case_message_values(case: Case) -> dict[str, Any]:
     }
 
 
+def supplier_bells(org: Organization, actor: User | None, cases: list[Case]) -> None:
+    """A case handed to a supplier: each of the supplier's users who may sign in gets a bell
+    notice linking to their work list (e-mails are decided apart: `notify_supplier`, or the
+    notice ticked when the case was opened). One user query per supplier, one insert."""
+    work = reverse("cases:supplier_work", kwargs={"org_slug": org.slug})
+    users: dict[int, list[User]] = {}
+    notices = []
+    for case in cases:
+        if case.supplier_id is None:
+            continue
+        if case.supplier_id not in users:
+            users[case.supplier_id] = supplier_users(org, case.supplier)
+        notices += [
+            StaffNotice(
+                recipient=user,
+                kind=Notification.Kind.SUPPLIER,
+                text=partial(_supplier_text, case),
+                url=work,
+            )
+            for user in users[case.supplier_id]
+        ]
+    notify_staff_many(org=org, actor=actor, notices=notices)
+
+
+def _supplier_text(case: Case) -> str:
+    return _("Case #%(number)s was handed to %(supplier)s: %(title)s") % {
+        "number": case.number,
+        "supplier": case.supplier.name,
+        "title": case.title,
+    }
+
+
 def notify_supplier(org: Organization, actor: User | None, case: Case) -> None:
-    """A case handed to a supplier: its address and its users hear of it by e-mail."""
+    """A case handed to a supplier: its address and its users hear of it by e-mail, and its
+    users in the bell."""
+    supplier_bells(org, actor, [case])
     supplier_email(
         org=org,
         actor=actor,

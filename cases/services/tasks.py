@@ -188,7 +188,36 @@ def task_complete(
             new=task.completion_note,
             task=task,
         )
+        _notify_task_done(org, actor, task)
     return task
+
+
+def _notify_task_done(org: Organization, actor: User, task: Task) -> None:
+    """The case's assignee (and whoever gave the task, if another colleague) hear that it is
+    done — a supplier's work above all: the bell, and an e-mail for those who want task
+    e-mails. Nobody hears of their own completion."""
+    case = task.case
+    ids = {case.assignee_id, task.created_by_id} - {None}
+    staff = staff_user_ids(org, ids)
+    recipients = [u for u in (case.assignee, task.created_by) if u is not None and u.pk in staff]
+    if not recipients:
+        return
+    notify_staff(
+        org=org,
+        actor=actor,
+        recipients=recipients,
+        kind=Notification.Kind.TASK_DONE,
+        text=lambda: (
+            _("%(who)s completed the task “%(task)s” on case #%(number)s")
+            % {"who": actor.get_full_name(), "task": task.title, "number": case.number}
+        ),
+        url=f"{case_url(case)}#task-{task.pk}",
+        email_values={
+            **case_message_values(case),
+            "task_title": task.title,
+            "message": task.completion_note,
+        },
+    )
 
 
 @transaction.atomic

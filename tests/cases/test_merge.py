@@ -45,9 +45,7 @@ def pair(tenant, customer):
     """Two cases of the same customer: the one to merge (full of work) and the survivor."""
     actor = tenant.caseworker
     team = TeamFactory(organization=tenant.org, name="Drift")
-    merged = make_case(
-        tenant.org, actor, title="Lekkasje bad", customer=customer, teams=[team]
-    )
+    merged = make_case(tenant.org, actor, title="Lekkasje bad", customer=customer, teams=[team])
     survivor = make_case(tenant.org, actor, title="Lekkasje kjøkken", customer=customer)
     note = note_add(
         org=tenant.org, actor=actor, case=merged, body="Ring før besøk", uploads=[png_upload()]
