@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from organizations.models import Membership, Organization, Team, User
 
 DEMO_PASSWORD = "saksflyt-demo"
@@ -125,12 +127,16 @@ def seed(context: dict) -> None:
 
 
 def logins() -> list[tuple[str, str, str]]:
-    """(organization, role, e-mail) for the README and `make run`."""
+    """(organization, role, e-mail) for the README and `make run`: each role named in its
+    organization's language (issue 14), the user of all three in English like the row."""
     rows = []
     for spec in ORGS:
-        for key, (local, _name) in spec["people"].items():
-            if key == "colleague":
-                continue
-            rows.append((spec["name"], ROLE_FOR[key].label, f"{local}@{spec['domain']}"))
-    rows.append(("(all three)", Membership.Role.CASEWORKER.label, MULTI_ORG_EMAIL))
+        with translation.override(spec["language"]):
+            for key, (local, _name) in spec["people"].items():
+                if key == "colleague":
+                    continue
+                role = str(ROLE_FOR[key].label)
+                rows.append((spec["name"], role, f"{local}@{spec['domain']}"))
+    with translation.override("en"):
+        rows.append(("(all three)", str(Membership.Role.CASEWORKER.label), MULTI_ORG_EMAIL))
     return rows

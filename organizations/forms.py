@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import functools
+import zoneinfo
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.text import capfirst
@@ -76,13 +79,37 @@ class TeamForm(forms.ModelForm):
         self.fields["members"].queryset = active_members(org)
 
 
+TIME_ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@functools.cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The IANA zones by region ("Europe/Oslo"), plus UTC; not the legacy aliases."""
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if z.split("/", 1)[0] in TIME_ZONE_AREAS
+    )
+    return [("UTC", "UTC"), *((z, z.replace("_", " ")) for z in zones)]
+
+
 class OrganizationSettingsForm(forms.Form):
     """The organization's own settings; organization_update checks and stores them."""
 
     # Labels as a ModelForm makes them from the model's verbose names.
     name = forms.CharField(label=capfirst(_("name")), max_length=200)
     default_language = forms.ChoiceField(label=capfirst(_("default language")))
-    time_zone = forms.CharField(label=capfirst(_("time zone")), max_length=64)
+    # A list, not free text (issue 14): a typo cannot reach the model's validator.
+    time_zone = forms.ChoiceField(label=capfirst(_("time zone")))
     brand_color = forms.CharField(
         label=capfirst(_("brand colour")),
         max_length=7,
@@ -115,6 +142,10 @@ class OrganizationSettingsForm(forms.Form):
         self.fields["default_language"].choices = Organization._meta.get_field(
             "default_language"
         ).choices
+        zones = time_zone_choices()
+        if org.time_zone not in dict(zones):  # a zone saved before the list (an alias) stays
+            zones = [(org.time_zone, org.time_zone), *zones]
+        self.fields["time_zone"].choices = zones
         if not org.logo:
             del self.fields["remove_logo"]
 

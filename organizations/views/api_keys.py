@@ -5,31 +5,44 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organizations.models import ApiKey
 from organizations.scoping import ADMIN_ROLES, get_for_org_or_404, org_view
 from organizations.services_api_keys import api_key_create, api_key_list, api_key_revoke
+from organizations.site import site_url
 
-# What the copy-paste example sends: the public field names of POST /api/v1/inquiries/.
-EXAMPLE_BODY = {
-    "name": "Kari Nordmann",
-    "email": "kari@example.com",
-    "phone": "+47 912 34 567",
-    "subject": "Dripping tap",
-    "message": "The kitchen tap has been dripping since Monday.",
-    "address": "Storgata 1, 0155 Oslo",
-    "location": "Kitchen",
-    "external_reference": "WEB-1001",
+# What the copy-paste example sends: the public field names of POST /api/v1/inquiries/, with a
+# sender and address of the page's language (the texts are translated).
+EXAMPLE_PEOPLE = {
+    "nb": ("Kari Nordmann", "kari@example.com", "+47 912 34 567", "Storgata 1, 0155 Oslo"),
+    "sv": ("Anna Svensson", "anna@example.com", "+46 70 123 45 67", "Storgatan 1, Stockholm"),
+    "da": ("Mette Hansen", "mette@example.com", "+45 20 12 34 56", "Nørregade 1, København"),
+    "en": ("Kari Nordmann", "kari@example.com", "+47 912 34 567", "Storgata 1, 0155 Oslo"),
 }
+
+
+def example_body() -> dict:
+    name, email, phone, address = EXAMPLE_PEOPLE.get(
+        (get_language() or "en")[:2], EXAMPLE_PEOPLE["en"]
+    )
+    return {
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "subject": _("Dripping tap"),
+        "message": _("The kitchen tap has been dripping since Monday."),
+        "address": address,
+        "location": _("Kitchen"),
+        "external_reference": "WEB-1001",
+    }
 
 
 class ApiKeyForm(forms.Form):
@@ -40,9 +53,9 @@ class ApiKeyForm(forms.Form):
     )
 
 
-def _curl_example(secret: str | None) -> str:
-    url = django_settings.SITE_URL + reverse("api:inquiry_create")
-    body = json.dumps(EXAMPLE_BODY, ensure_ascii=False, indent=2)
+def _curl_example(base_url: str, secret: str | None) -> str:
+    url = base_url + reverse("api:inquiry_create")
+    body = json.dumps(example_body(), ensure_ascii=False, indent=2)
     return (
         f"curl -X POST {url} \\\n"
         f'  -H "Authorization: Api-Key {secret or "<your API key>"}" \\\n'
@@ -53,15 +66,14 @@ def _curl_example(secret: str | None) -> str:
 
 
 def _page(request, form: ApiKeyForm, *, new_key: ApiKey | None = None, secret: str = ""):
-    form_url = django_settings.SITE_URL + reverse(
-        "inquiry_webform", kwargs={"org_slug": request.org.slug}
-    )
+    base_url = site_url(request)
+    form_url = base_url + reverse("inquiry_webform", kwargs={"org_slug": request.org.slug})
     context = {
         "form": form,
         "api_keys": api_key_list(request.org),
         "new_key": new_key,
         "secret": secret,
-        "curl_example": _curl_example(secret or None),
+        "curl_example": _curl_example(base_url, secret or None),
         "docs_url": reverse("api:docs"),
         "schema_url": reverse("api:schema"),
         "webform_url": form_url,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from organizations.forms import InviteForm, OrganizationSettingsForm, RoleForm, 
 from organizations.models import Invitation, Membership, Team
 from organizations.scoping import ADMIN_ROLES, get_for_org_or_404, org_view
 from organizations.selectors import invitation_list, member_list, team_list
+from organizations.site import site_url
 from organizations.web import add_service_errors
 
 
@@ -46,7 +46,7 @@ def members(request):
             services.member_invite(
                 org=request.org,
                 actor=request.user,
-                site_url=django_settings.SITE_URL,
+                site_url=site_url(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
