@@ -139,3 +139,29 @@ def test_case_list_filters_leave_the_cases_on_the_first_screen(
     page.goto(f"/{tenant.org.slug}/cases/?overdue=on")
     expect(more).to_have_attribute("open", "")
     expect(more.locator("summary")).to_contain_text("1 set")
+
+
+def test_other_staff_pages_fit_the_phone_too(page, live_server, tenant, colleague):
+    """Tables elsewhere (members, customers...) scroll inside themselves, forms shrink."""
+    cases = fill_inbox(tenant, colleague)
+    inquiries = fill_tray(tenant, count=1)
+    page.set_viewport_size(PHONE)
+    login(page, live_server, tenant.admin.email, TEST_PASSWORD)
+    paths = [
+        "cases/new/",
+        f"cases/{cases[1].number}/",
+        f"inquiries/{inquiries[0].pk}/",
+        f"inquiries/{inquiries[0].pk}/convert/",
+        "deviations/",
+        "customers/",
+        "properties/",
+        "settings/",
+        "notifications/",
+    ]
+    wide = []
+    for path in paths:
+        response = page.goto(f"/{tenant.org.slug}/{path}")
+        assert response is not None and response.status == 200, path
+        if page_scrolls_sideways(page):
+            wide.append(path)
+    assert wide == []
