@@ -19,7 +19,10 @@ def suppliers_of_user(org: Organization, user: User) -> list[Supplier]:
 
 def supplier_tasks(org: Organization, user: User, *, include_done: bool) -> QuerySet[Task]:
     tasks = tasks_for_supplier_user(org, user)
-    return tasks if include_done else tasks.filter(status=Task.Status.OPEN)
+    if include_done:
+        return tasks
+    # A task left open on a closed case (closed through the API) is no work any more.
+    return tasks.filter(status=Task.Status.OPEN).exclude(case__status=Case.Status.CLOSED)
 
 
 def supplier_cases(
