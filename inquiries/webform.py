@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
@@ -47,13 +47,55 @@ def form_token(org: Organization, *, issued_at: float | None = None) -> str:
     return signing.dumps({"org": org.pk, "t": issued}, salt=TOKEN_SALT, compress=True)
 
 
-def _token_ok(org: Organization, token: str) -> bool:
+def _token_problem(org: Organization, token: str) -> str:
+    """Why the form's token is refused: "" (it is fine), "early", "expired" or "invalid"."""
     try:
         payload = signing.loads(token or "", salt=TOKEN_SALT)
         age = time.time() - int(payload["t"])
-        return payload["org"] == org.pk and TOKEN_MIN_AGE <= age <= TOKEN_MAX_AGE
+        if payload["org"] != org.pk:
+            return "invalid"
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return False
+        return "invalid"
+    if age < TOKEN_MIN_AGE:
+        return "early"
+    if age > TOKEN_MAX_AGE:
+        return "expired"
+    return ""
+
+
+def _refusal(problem: str) -> str:
+    """What to tell a person whose entries are fine but whose form the spam check refused."""
+    if problem == "expired":
+        return _(
+            "This form was open for more than a day, so it could not be accepted (a check "
+            "against spam). Your entries are kept below: press Send again."
+        )
+    if problem == "early":
+        return _(
+            "The form was sent faster than a person can fill it in, so it could not be "
+            "accepted (a check against spam). Your entries are kept below: press Send again."
+        )
+    return _(
+        "The form could not be checked against spam (it may have been copied or changed). "
+        "Your entries are kept below: press Send again."
+    )
+
+
+def _ask_for_files_again(form: forms.Form, request) -> None:
+    """A form shown again cannot keep its chosen files (browsers forget them): say so on the
+    attachments field, naming each file, unless that field already reports a problem."""
+    names = [f.name for f in request.FILES.getlist("attachments")]
+    if not names or "attachments" in form.errors:
+        return
+    form.add_error(
+        "attachments",
+        ngettext(
+            "Choose %(names)s again: a form shown again cannot keep its files.",
+            "Choose these files again: %(names)s. A form shown again cannot keep its files.",
+            len(names),
+        )
+        % {"names": ", ".join(f"“{name}”" for name in names)},
+    )
 
 
 class WebInquiryForm(forms.Form):
@@ -158,14 +200,18 @@ def webform(request, org_slug: str):
     if _rate_limited(request):
         form.is_valid()
         form.add_error(None, _("Too many messages from your network. Try again in an hour."))
+        _ask_for_files_again(form, request)
         return _render(request, org, form, lang, status=429)
     thanks = reverse("inquiry_webform_thanks", kwargs={"org_slug": org.slug}) + f"?lang={lang}"
     if request.POST.get(HONEYPOT):
         return redirect(thanks)  # a bot: looks like success, stores nothing
     if not form.is_valid():
+        _ask_for_files_again(form, request)
         return _render(request, org, form, lang)
-    if not _token_ok(org, form.cleaned_data["token"]):
-        form.add_error(None, _("Please check your entries and send the form again."))
+    problem = _token_problem(org, form.cleaned_data["token"])
+    if problem:
+        form.add_error(None, _refusal(problem))
+        _ask_for_files_again(form, request)
         return _render(request, org, form, lang)
     data = form.cleaned_data
     try:
@@ -184,6 +230,7 @@ def webform(request, org_slug: str):
         )
     except ValidationError as exc:
         _add_service_errors(form, exc)
+        _ask_for_files_again(form, request)
         return _render(request, org, form, lang)
     return redirect(thanks)
 
