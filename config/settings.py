@@ -385,6 +385,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "printing.tasks.delete_expired_print_files",
         "schedule": crontab(minute=7),
     },
+    # Case-list exports whose task was lost, and export files past their 24 h
+    # (reports/services/export_jobs.py).
+    "sweep-export-jobs": {"task": "reports.tasks.sweep_export_jobs", "schedule": 120.0},
+    "delete-expired-exports": {
+        "task": "reports.tasks.delete_expired_exports",
+        "schedule": crontab(minute=13),
+    },
     # Every organization's retention policy (privacy/retention.py), in batches; idempotent.
     "apply-retention-policies": {
         "task": "privacy.tasks.apply_retention_policies",

@@ -110,6 +110,8 @@ OBJECT_PARAMETERS: dict[str, Callable[[World, Route], str]] = {
     "notification_id": _pk("notification"),
     "form_id": _pk("inquiry_form"),
     "job_id": _pk("print_job"),
+    "export_id": _pk("export_job"),
+    "view_id": _pk("saved_view"),
     "membership_id": _pk("membership"),
     "team_id": _pk("team"),
     "invitation_id": _pk("invitation"),

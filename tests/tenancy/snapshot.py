@@ -18,6 +18,7 @@ PROJECT_APPS = (
     "inquiries",
     "portal",
     "privacy",
+    "reports",
 )
 # Columns a request may touch without changing anything of an organization: when an API key
 # was last used (every authenticated API call records it, refused or not).

@@ -25,6 +25,7 @@ APPS = (
     "inquiries",
     "portal",
     "privacy",
+    "reports",
 )
 T = "tests/tenancy/test_services_"
 # Module -> the test (file::function) that tries another organization's objects on it.
@@ -62,6 +63,9 @@ COVERED = {
     "portal/tokens.py": f"{T}portal.py::test_accounts_module_refuses",  # through link_use
     "printing/services/jobs.py": f"{T}printing.py::test_jobs_module_refuses",
     "privacy/services.py": f"{T}privacy.py::test_privacy_module_refuses",
+    "reports/services/case_export.py": f"{T}reports.py::test_export_jobs_module_refuses",
+    "reports/services/export_jobs.py": f"{T}reports.py::test_export_jobs_module_refuses",
+    "reports/services/saved_views.py": f"{T}reports.py::test_saved_views_module_refuses",
 }
 # Modules that mention the guard without being one, and why.
 NOT_SERVICES = {

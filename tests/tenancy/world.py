@@ -75,6 +75,8 @@ class World(MoreObjects):
         "saved_reply",
         "inquiry_form",
         "print_job",
+        "export_job",
+        "saved_view",
         "membership",
         "invitation",
         "api_key",

@@ -29,6 +29,7 @@ from notifications.services import notification_create_many
 from organizations.calendar import closed_day_add
 from portal.inquiry.services import inquiry_form_create_general
 from printing.models import PrintJob
+from reports.models import ExportJob, SavedView
 
 
 def png_bytes(colour: str = "red") -> bytes:
@@ -154,6 +155,25 @@ class MoreObjects:
         )
         job.file.save(f"case-{self.label}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
         return job
+
+    @cached_property
+    def export_job(self):
+        job = ExportJob.objects.create(
+            organization=self.org,
+            requested_by=self.tenant.admin,
+            format=ExportJob.Format.CSV,
+            status=ExportJob.Status.DONE,
+            filename="cases.csv",
+            finished_at=timezone.now(),
+        )
+        job.file.save(f"cases-{self.label}.csv", ContentFile(b"\xef\xbb\xbfNo.\n"), save=True)
+        return job
+
+    @cached_property
+    def saved_view(self):
+        return SavedView.objects.create(
+            organization=self.org, owner=self.tenant.admin, name=f"Open {self.label}", query=""
+        )
 
     # --- A deviation with a task and a photo -------------------------------------------------
 

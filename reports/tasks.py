@@ -1,0 +1,30 @@
+"""Background jobs of the reports app (the task class is ScopedTask, config/celery.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from organizations.tenancy import all_organizations, organization_scope
+from reports.services.export_jobs import export_job_run, export_jobs_expire, export_jobs_sweep
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_export_job(organization_id: int, job_id: int) -> None:
+    """Write an export's file; a failure is recorded on the job (no retry: it would fail the
+    same way)."""
+    with organization_scope(organization_id):
+        export_job_run(job_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_export_jobs() -> int:
+    """Beat: enqueue export jobs whose task was lost (Redis flushed, worker killed)."""
+    with all_organizations("beat re-enqueues every organization's lost exports"):
+        return export_jobs_sweep()
+
+
+@shared_task(ignore_result=True)
+def delete_expired_exports() -> int:
+    """Beat: delete export files past their expiry."""
+    with all_organizations("beat deletes every organization's expired exports"):
+        return export_jobs_expire()
