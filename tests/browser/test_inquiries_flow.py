@@ -51,6 +51,8 @@ def test_three_inquiries_in_a_row_from_the_tray(page, live_server, tenant):
         assert page.url == tray_url
 
     assert Inquiry.objects.filter(organization=tenant.org, status="new").count() == 1
+    tray_link = page.get_by_role("link", name="Inquiries: 1 unprocessed", exact=True)
+    expect(tray_link).to_be_visible()
     expect(page.locator(f"#inquiry-{inquiries[0].pk}")).to_be_visible()
 
     # The form hides the "New customer" details while an existing customer is chosen.

@@ -36,6 +36,7 @@ def test_create_case_in_the_preview_opens_the_next_inquiry(tenant, staff_client,
     assert now_url(oldest) in page
     # The handled inquiry's row leaves the list.
     assert f'<tr id="inquiry-{middle.pk}" hx-swap-oob="delete">' in page
+    assert 'hx-swap-oob="true"\n   aria-label="Inquiries: 2 unprocessed"' in page
     # The last one in the list: the newest left comes next; then the tray is empty.
     page = staff_client.post(now_url(oldest), **HTMX).content.decode()
     assert f'id="inquiry-title-{newest.pk}"' in page
