@@ -20,6 +20,16 @@ from properties.models import Container, Property
 from properties.selectors import property_label, property_options
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ASSIGNEE_OPTIONS = 30  # staff shown in the assignee picker before a search
+
+
+def assignee_options(org: Organization, query: str = "", limit: int = ASSIGNEE_OPTIONS):
+    """Staff members for the assignee picker: the first `limit` whose name or e-mail has `query`."""
+    users = staff_members(org)
+    query = query.strip()
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return list(users[:limit])
 
 
 def apply_errors(form: forms.Form, exc: ValidationError, default_field: str | None = None) -> None:
@@ -59,6 +69,21 @@ class CaseFieldForm(forms.Form):
     @property
     def value(self):
         return self.cleaned_data[self.field_name]
+
+    def current_as_post(self) -> list[str]:
+        """The case's current value as this form would post it: what Undo posts back."""
+        value = self._current()
+        values = value if isinstance(value, list) else [value]
+        posted = []
+        for item in values:
+            if item is None:
+                item = ""
+            elif hasattr(item, "pk"):
+                item = item.pk
+            elif hasattr(item, "isoformat"):
+                item = item.isoformat()
+            posted.append(str(item))
+        return posted
 
 
 class TitleForm(CaseFieldForm):
@@ -112,6 +137,9 @@ class CategoryForm(CaseFieldForm):
 
 
 class AssigneeForm(CaseFieldForm):
+    """Any staff member of the organization; the select shows the first ASSIGNEE_OPTIONS (and
+    the current assignee), and its search box refreshes them (cases:case_field_options)."""
+
     field_name = "assignee"
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=User.objects.none(), required=False
@@ -120,7 +148,12 @@ class AssigneeForm(CaseFieldForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_members(self.org)
-        self.fields["assignee"].empty_label = _("Nobody")
+        limit_picker(
+            self,
+            "assignee",
+            assignee_options(self.org),
+            empty_label=_("Nobody"),
+        )
 
 
 class TeamsForm(CaseFieldForm):

@@ -1,12 +1,27 @@
 from django.urls import path
 
-from cases.views import attachments, detail, events, merge, messages, notes, tags, tasks, time
+from cases.views import (
+    attachments,
+    detail,
+    detail_fields,
+    detail_nav,
+    events,
+    merge,
+    messages,
+    notes,
+    tags,
+    tasks,
+    time,
+)
 
 # Below /<org>/cases/<number>/: the case page and everything done on it.
 urlpatterns = [
     path("", detail.case_detail, name="case_detail"),
     path("events/", events.case_events, name="case_events"),
-    path("field/<slug:field>/", detail.case_field, name="case_field"),
+    path("field/<slug:field>/", detail_fields.case_field, name="case_field"),
+    path("field/assignee/options/", detail_fields.assignee_options_view, name="assignee_options"),
+    path("next/", detail_nav.case_next, name="case_next"),
+    path("previous/", detail_nav.case_previous, name="case_previous"),
     path("close/", detail.case_close_view, name="case_close"),
     path("close/confirm/", merge.case_close_confirm_view, name="case_close_confirm"),
     path("reopen/", detail.case_reopen_view, name="case_reopen"),

@@ -1,4 +1,5 @@
-"""The case page: header fields edited in place, close and reopen, and the info tabs' links.
+"""The case page: the header (close and reopen), the side panel of fields and links
+(cases/views/detail_panel.py; edited through cases/views/detail_fields.py), the history.
 
 Panels (notes, tasks, attachments, time, tags) have their own modules; they share the helpers
 here: `render_page` for a full page (also to show a bound form's errors without JavaScript) and
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -36,14 +37,13 @@ from cases.selectors.detail import (
     case_time,
     case_timeline,
     org_tags,
-    property_agreements,
-    property_chain,
-    property_contacts,
     saved_replies,
 )
 from cases.selectors.deviations import case_deviations
 from cases.selectors.service_levels import sla_summary
-from cases.services.cases import case_change, case_close, case_reopen, case_url
+from cases.services.cases import case_close, case_reopen, case_url
+from cases.views.detail_nav import case_navigation
+from cases.views.detail_panel import panel_context
 from cases.views.merge import close_confirm_response, merged_redirect, refused_for_open_tasks
 from organizations.rendering import FAST_RENDERER
 from organizations.scoping import STAFF_ROLES, org_view
@@ -64,35 +64,12 @@ def fast(form):
 
 
 def header_context(request: HttpRequest, case: Case, /, **bound) -> dict:
-    """The header's forms: one per editable field, a bound one replacing its unbound twin."""
-    fields = []
-    for name, form_class in HEADER_FORMS.items():
-        form = fast(bound.get(name) or form_class(org=request.org, case=case))
-        fields.append({"name": name, "form": form, "field": form[name]})
+    """The header: title, service level, description, close and reopen (fields: the panel)."""
     return {
         "case": case,
-        "header_fields": fields,
         "close_form": fast(bound.get("close_form") or CloseForm()),
         "reopen_form": fast(bound.get("reopen_form") or ReopenForm()),
         "sla": sla_summary(case),
-    }
-
-
-def info_context(request: HttpRequest, case: Case, /, **bound) -> dict:
-    org = request.org
-    chain, chain_more = property_chain(case.property)
-    forms = {
-        name: fast(bound.get(name) or form_class(org=org, case=case))
-        for name, form_class in LINK_FORMS.items()
-    }
-    return {
-        "case": case,
-        "containers": list(case.containers.all()),
-        "property_chain": chain,
-        "property_chain_more": chain_more,
-        "agreements": property_agreements(org, case.property),
-        "contacts": property_contacts(org, case.property),
-        "link_forms": forms,
     }
 
 
@@ -196,7 +173,8 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
             org, case, attachments=attachments, tasks=tasks, time_entries=time.entries
         ),
         **header_context(request, case, **bound),
-        **info_context(request, case, **bound),
+        **panel_context(request, case, **bound),
+        **case_navigation(request, case),
         **tasks_context(
             request,
             case,
@@ -230,9 +208,12 @@ def render_fragment(
     events: Iterable[CaseEvent] = (),
     live: str = "",
     status: int = 200,
+    extra: Iterable[tuple[str, dict]] = (),
 ) -> HttpResponse:
-    """An htmx answer: the part that changed, the new history entries and a spoken message."""
+    """An htmx answer: the part that changed, the new history entries and a spoken message;
+    `extra` adds (template, context) parts, which swap themselves in out of band."""
     parts = [render_to_string(template, {"case": case, **context}, request=request)]
+    parts += [render_to_string(t, {"case": case, **c}, request=request) for t, c in extra]
     event_ids = [e.pk for e in events if e.pk]
     if event_ids:
         parts.append(
@@ -258,54 +239,16 @@ def back_to_case(request: HttpRequest, case: Case, message: str, anchor: str = "
 
 @org_view(roles=STAFF_ROLES)
 def case_detail(request, number: int):
+    """The case page; `?edit=<field>` opens that field's editor (the way in without JavaScript,
+    where the panel's values are links to it)."""
     case = case_for_page(request.org, number)
     if (survivor_page := merged_redirect(request, case)) is not None:
         return survivor_page
+    field = request.GET.get("edit", "")
+    if field in HEADER_FORMS or field in LINK_FORMS:
+        form_class = HEADER_FORMS.get(field) or LINK_FORMS[field]
+        return render_page(request, case, **{field: form_class(org=request.org, case=case)})
     return render_page(request, case)
-
-
-@require_POST
-@org_view(roles=STAFF_ROLES)
-def case_field(request, number: int, field: str):
-    """Change one field of the header or the info tabs, answering with that part re-rendered."""
-    if field in HEADER_FORMS:
-        form_class, template, part = HEADER_FORMS[field], "cases/detail/_header.html", "header"
-    elif field in LINK_FORMS:
-        form_class, template, part = LINK_FORMS[field], "cases/detail/_info.html", "info"
-    else:
-        raise Http404
-    case = case_for_page(request.org, number)
-    form = form_class(request.POST, org=request.org, case=case)
-    events: list[CaseEvent] = []
-    if form.is_valid():
-        try:
-            events = case_change(
-                org=request.org, actor=request.user, case=case, **{field: form.value}
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field=field)
-    if form.errors:
-        return _field_failed(request, case, part, template, form, field)
-    case = case_for_page(request.org, number)
-    label = str(form.fields[field].label)
-    live = _("%(field)s saved.") % {"field": label} if events else _("Nothing changed.")
-    if not is_htmx(request):
-        return back_to_case(request, case, live)
-    context = header_context(request, case) if part == "header" else info_context(request, case)
-    return render_fragment(request, case, template, context, events=events, live=live)
-
-
-def _field_failed(request, case, part, template, form, field) -> HttpResponse:
-    if not is_htmx(request):
-        return render_page(request, case, **{field: form})
-    context = (
-        header_context(request, case, **{field: form})
-        if part == "header"
-        else info_context(request, case, **{field: form})
-    )
-    return render_fragment(
-        request, case, template, context, live=_("Not saved; see the error."), status=400
-    )
 
 
 @require_POST
@@ -370,6 +313,7 @@ def case_reopen_view(request, number: int):
 
 
 def _header_saved(request, number: int, events: list[CaseEvent], live: str) -> HttpResponse:
+    """After closing or reopening: the header, and the panel out of band (its status)."""
     case = case_for_page(request.org, number)
     if not is_htmx(request):
         return back_to_case(request, case, live)
@@ -380,4 +324,5 @@ def _header_saved(request, number: int, events: list[CaseEvent], live: str) -> H
         header_context(request, case),
         events=events,
         live=live,
+        extra=[("cases/detail/_panel.html", {**panel_context(request, case), "oob": True})],
     )

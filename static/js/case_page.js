@@ -62,3 +62,163 @@
   document.addEventListener("DOMContentLoaded", () => setUpAll(document));
   document.addEventListener("htmx:load", (event) => setUpAll(event.detail.elt));
 })();
+
+// The side panel (templates/cases/detail/_panel.html): a value opens its editor (htmx), which
+// saves on change — a choice when made, a text or date on Enter or when the field is left — and
+// Escape or Cancel closes it unsaved. After a save the panel comes back with values only; focus
+// returns to the field's value. The toast's close button, and the panel folded on a phone.
+(() => {
+  "use strict";
+
+  const NARROW = window.matchMedia("(max-width: 760px)");
+  const TYPED = "input:not([type=checkbox]):not([type=radio]):not([type=search]), textarea";
+
+  function closeEditor(editorBox, focus) {
+    const prop = editorBox.closest(".prop");
+    editorBox.replaceChildren();
+    prop?.classList.remove("editing");
+    if (focus) prop?.querySelector(".prop-value")?.focus();
+  }
+
+  function save(form) {
+    if (form.dataset.saving) return;
+    form.dataset.saving = "1";
+    form.requestSubmit();
+  }
+
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest?.("form[data-autosave]");
+    if (!form || event.target.matches("[type=search]") || event.target.matches(TYPED)) return;
+    save(form);
+  });
+
+  // A typed value is saved when the field is left (not for Cancel) if it changed.
+  document.addEventListener("focusout", (event) => {
+    const input = event.target;
+    const form = input.closest?.("form[data-autosave]");
+    if (!form || !input.matches(TYPED)) return;
+    if (event.relatedTarget?.closest?.("[data-editor-cancel]")) return;
+    if (event.relatedTarget && form.contains(event.relatedTarget)) return;
+    if (input.value !== input.defaultValue) save(form);
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches?.("form[data-autosave]")) form.dataset.saving = "1";
+  });
+
+  document.addEventListener("click", (event) => {
+    const cancel = event.target.closest?.("[data-editor-cancel]");
+    const box = cancel?.closest(".prop-editor");
+    if (box && window.htmx) {
+      event.preventDefault();
+      closeEditor(box, true);
+      return;
+    }
+    const close = event.target.closest?.("[data-toast-close]");
+    if (close) close.closest("[data-toast]")?.remove();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const box = event.target.closest?.(".prop-editor");
+    if (!box || !box.firstElementChild) return;
+    event.preventDefault();
+    closeEditor(box, true);
+  });
+
+  // An editor arrived: hide the value, focus the first control (the select, the text...).
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const box = event.detail.target;
+    if (box?.classList?.contains("prop-editor")) {
+      box.closest(".prop")?.classList.add("editing");
+      const control = box.querySelector("select, input:not([type=hidden]):not([type=search]), textarea");
+      (control || box.querySelector("input[type=search]"))?.focus();
+    }
+  });
+
+  // After a save (or a refusal) the panel is new: focus what the answer points at.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const panel = document.getElementById("case-panel");
+    if (!panel || !(event.detail.target === panel || event.detail.elt?.id === "case-panel")) return;
+    const invalid = panel.querySelector(".prop.editing .field-invalid :is(select, input, textarea)");
+    const target = invalid || panel.querySelector("[data-focus]");
+    target?.focus();
+  });
+
+  function foldOnPhone(root) {
+    root.querySelectorAll?.("[data-fold-narrow]").forEach((fold) => {
+      if (fold.dataset.foldReady) return;
+      fold.dataset.foldReady = "1";
+      if (NARROW.matches && !fold.querySelector(".prop.editing")) fold.open = false;
+    });
+  }
+  NARROW.addEventListener("change", () => {
+    if (!NARROW.matches) document.querySelectorAll("[data-fold-narrow]").forEach((f) => (f.open = true));
+  });
+  document.addEventListener("DOMContentLoaded", () => foldOnPhone(document));
+})();
+
+// Keyboard shortcuts (the "?" dialog lists them), never while typing in a field.
+(() => {
+  "use strict";
+
+  function typing(target) {
+    return target.closest?.("input, textarea, select, [contenteditable], dialog[open]") !== null;
+  }
+
+  function openPanel() {
+    const fold = document.querySelector("[data-fold-narrow]");
+    if (fold) fold.open = true;
+  }
+
+  function composeTab(tabId, fieldSelector) {
+    const tab = document.getElementById(tabId);
+    tab?.click();
+    const field = document.querySelector(fieldSelector);
+    field?.scrollIntoView({ block: "center" });
+    field?.focus();
+  }
+
+  const actions = {
+    r: () => composeTab("composer-tab-reply", "#composer-reply textarea"),
+    n: () => composeTab("composer-tab-note", "#composer-note textarea"),
+    a: () => {
+      openPanel();
+      document.getElementById("assign-me")?.click();
+    },
+    s: () => {
+      openPanel();
+      document.querySelector("#prop-status .prop-value")?.click();
+    },
+    j: () => document.getElementById("case-next")?.click(),
+    k: () => document.getElementById("case-previous")?.click(),
+    "?": () => {
+      const dialog = document.getElementById("case-shortcuts");
+      if (!dialog) return;
+      if (dialog.open) dialog.close();
+      else dialog.showModal();
+    },
+  };
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const action = actions[event.key];
+    if (!action) return;
+    if (event.key === "?" && document.getElementById("case-shortcuts")?.open) {
+      event.preventDefault();
+      action();
+      return;
+    }
+    if (typing(event.target)) return;
+    event.preventDefault();
+    action();
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const button = document.getElementById("shortcuts-button");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", () => actions["?"]());
+  });
+})();

@@ -25,12 +25,23 @@ def _post_field(client, case, field, data, htmx=True):
     return client.post(case_url(case, f"field/{field}/"), data, headers=HX if htmx else {})
 
 
-def test_status_change_returns_the_header_and_the_new_history_entry(tenant, staff_client, case):
+def _editor(client, case, field) -> str:
+    response = client.get(case_url(case, f"field/{field}/"), headers=HX)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_status_change_returns_the_panel_header_and_the_new_history_entry(
+    tenant, staff_client, case
+):
     response = _post_field(staff_client, case, "status", {"status": "in_progress"})
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="case-header"' in html
+    assert html.lstrip().startswith('<aside id="case-panel"')
+    header = html.split('<section id="case-header"')[1].split(">")[0]
+    assert 'hx-swap-oob="true"' in header
+    assert '<span class="pill status-in_progress">' in html
     assert 'hx-swap-oob="beforeend:#timeline-list"' in html
     assert "changed the status from" in html and "In progress" in html
     assert "Status saved." in html
@@ -93,12 +104,13 @@ def test_category_team_and_supplier_changes_write_events(tenant, staff_client, c
     assert events["supplier"].new_value == "Rørlegger AS"
 
 
-def test_unknown_status_is_refused_with_400_and_the_header_keeps_the_form(staff_client, case):
+def test_unknown_status_is_refused_with_400_and_the_panel_keeps_the_editor(staff_client, case):
     response = _post_field(staff_client, case, "status", {"status": "bogus"})
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="case-header"' in html
+    assert 'id="case-panel"' in html
+    assert 'class="prop editing" id="prop-status"' in html
     assert "Select a valid choice" in html
     case.refresh_from_db()
     assert case.status == "new"
@@ -205,7 +217,7 @@ def test_reopening_an_open_case_is_refused(staff_client, case):
     assert "already open" in response.content.decode()
 
 
-# --- Customer, property and containers (info tabs) ------------------------------------------
+# --- Customer, property and containers (side panel) ------------------------------------------
 
 
 def test_unlinking_the_customer_writes_an_event_and_keeps_the_customer(tenant, staff_client):
@@ -216,7 +228,7 @@ def test_unlinking_the_customer_writes_an_event_and_keeps_the_customer(tenant, s
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="case-info"' in html
+    assert 'id="case-panel"' in html
     assert "unlinked the customer" in html
     case.refresh_from_db()
     assert case.customer is None
@@ -290,8 +302,8 @@ def test_assignee_picker_offers_only_active_staff_of_the_organization(
         organization=other_tenant.org, user=tenant.supplier, role=Membership.Role.CASEWORKER
     )
 
-    html = staff_client.get(case_url(case)).content.decode()
-    picker = html[html.index('name="assignee"') :].split("</select>")[0]
+    html = _editor(staff_client, case, "assignee")
+    picker = html[html.index('<select name="assignee"') :].split("</select>")[0]
 
     assert tenant.admin.full_name in picker and tenant.caseworker.full_name in picker
     assert "Former Colleague" not in picker

@@ -16,7 +16,7 @@ from tests.cases.detail_support import case_url, rich_case
 from tests.factories.cases import make_case
 
 
-def test_case_page_shows_header_fields_and_info_tabs(tenant, staff_client):
+def test_case_page_shows_the_fields_customer_and_property_in_the_side_panel(tenant, staff_client):
     case = rich_case(tenant, title="Lekkasje på badet", external_reference="REF-77")
 
     response = staff_client.get(case_url(case))
@@ -25,10 +25,11 @@ def test_case_page_shows_header_fields_and_info_tabs(tenant, staff_client):
     html = response.content.decode()
     assert f"#{case.number}" in html
     assert "Lekkasje på badet" in html
-    assert 'value="REF-77"' in html
-    # Containers tab (seed 001): id, fraction, type/size, address
-    assert "B-4711" in html and "Plast" in html and "240 litres" in html
-    # Property tab with its parent chain, agreement tab with the price, contacts tab
+    panel = html.split('id="case-panel"')[1].split("</aside>")[0]
+    assert "REF-77" in panel and "Kari Nordmann" in panel and "Solbakken 12" in panel
+    # Containers (seed 001): id, fraction, type/size, address
+    assert "B-4711" in panel and "Plast" in panel and "240 litres" in panel
+    # Property with its parent chain, agreement with the price, contacts at the property
     assert "Solbakken 12" in html and "Solbakken borettslag" in html and "Rekkehus" in html
     assert "1,250.00" in html or "1250.00" in html
     assert "Kari Nordmann" in html and "Owner" in html
@@ -41,7 +42,7 @@ def test_case_page_marks_an_overdue_deadline(tenant, staff_client):
     html = staff_client.get(case_url(case)).content.decode()
 
     assert "Overdue since" in html
-    assert "is-overdue" in html
+    assert 'class="prop is-overdue" id="prop-deadline"' in html
 
 
 def test_case_page_does_not_mark_a_future_deadline(tenant, staff_client):
@@ -163,7 +164,7 @@ def test_case_page_has_unique_element_ids_and_labelled_fields(tenant, staff_clie
         ), field_id
 
 
-def test_contacts_tab_leaves_out_ended_roles(tenant, staff_client):
+def test_contacts_at_the_property_leave_out_ended_roles(tenant, staff_client):
     import datetime as dt
 
     from tests.factories.customers import ContactRoleFactory, CustomerFactory
