@@ -1,4 +1,4 @@
-// Case lists and the new-case form: "select all" for bulk actions and the search pickers.
+// Case lists, the tray and the new-case form: "select all", the bulk bar, the search pickers.
 // Everything works without it: bulk actions by ticking rows, pickers through their Search button.
 (() => {
   "use strict";
@@ -23,6 +23,12 @@
     }
   };
 
+  // The tray's list ([data-bulk-scope]; its "select all" is saksflyt.js's data-check-all,
+  // which runs first: it was registered first).
+  document.addEventListener("change", (event) => {
+    const scope = event.target.closest("[data-bulk-scope]");
+    if (scope) syncBulkBar(scope);
+  });
   document.addEventListener("change", (event) => {
     const all = event.target.closest("[data-select-all]");
     if (all) {
@@ -47,8 +53,8 @@
     }
   });
   const syncAll = (root) => {
-    const found = root.matches?.(".case-results") ? [root] : [];
-    found.push(...root.querySelectorAll(".case-results"));
+    const found = root.matches?.(".case-results, [data-bulk-scope]") ? [root] : [];
+    found.push(...root.querySelectorAll(".case-results, [data-bulk-scope]"));
     found.forEach(syncBulkBar);
   };
   document.addEventListener("DOMContentLoaded", () => syncAll(document));

@@ -165,3 +165,20 @@ def test_other_staff_pages_fit_the_phone_too(page, live_server, tenant, colleagu
         if page_scrolls_sideways(page):
             wide.append(path)
     assert wide == []
+
+
+def test_tray_bulk_actions_appear_with_the_first_selection_only(page, live_server, tenant):
+    inquiries = fill_tray(tenant, count=3)
+    page.set_viewport_size(DESKTOP)
+    login(page, live_server, tenant.caseworker.email, TEST_PASSWORD)
+    page.goto(f"/{tenant.org.slug}/inquiries/")
+
+    create = page.get_by_role("button", name="Create cases")
+    expect(create).to_be_hidden()
+    page.locator(f"#pick-{inquiries[0].pk}").check()
+    expect(create).to_be_visible()
+    expect(page.locator("[data-bulk-count]")).to_have_text("1 inquiry selected")
+    page.get_by_label("Select all on this page").check()
+    expect(page.locator("[data-bulk-count]")).to_have_text("3 inquiries selected")
+    page.get_by_label("Select all on this page").uncheck()
+    expect(create).to_be_hidden()
