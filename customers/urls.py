@@ -15,6 +15,7 @@ urlpatterns = [
     path("roles/new/", contact_roles.contact_role_add, name="contact_role_add"),
     path("roles/<int:role_id>/edit/", contact_roles.contact_role_edit, name="contact_role_edit"),
     path("roles/<int:role_id>/end/", contact_roles.contact_role_end, name="contact_role_end"),
+    path("roles/undo/", contact_roles.contact_role_undo, name="contact_role_undo"),
     path("suppliers/", suppliers.supplier_list, name="supplier_list"),
     path("suppliers/new/", suppliers.supplier_create, name="supplier_create"),
     path("suppliers/<int:supplier_id>/", suppliers.supplier_detail, name="supplier_detail"),

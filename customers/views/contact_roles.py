@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers import services
+from customers.contact_undo import (
+    SESSION_KEY,
+    contact_role_unlink_undo,
+    undo_pending,
+    undo_remember,
+)
 from customers.forms import ContactRoleAddForm, ContactRoleEditForm
 from customers.models import ContactRole, Customer
 from customers.selectors import contact_roles_for_customer, contact_roles_for_property
@@ -57,6 +63,7 @@ def contact_roles_section(
         "edit_form": edit_form,
         "editing_id": editing.pk if editing else None,
         "roles_status": status,
+        "roles_undo": undo_pending(request, customer=customer, property=property),
         # An htmx answer replaces the section and updates the status line out of band.
         "htmx_answer": is_htmx(request),
     }
@@ -165,7 +172,14 @@ def contact_role_end(request: HttpRequest, role_id: int) -> HttpResponse:
     """Unlink: end the role today (kept as history), or delete it if it had not started yet."""
     queryset = ContactRole.objects.select_related("customer", "property")
     role = get_for_org_or_404(queryset, request.org, pk=role_id)
-    anchor_objects = _anchor_objects(role, _anchor(request))
+    anchor = _anchor(request)
+    anchor_objects = _anchor_objects(role, anchor)
+    # htmx asked first (hx-confirm); without JavaScript a page asks.
+    if not is_htmx(request) and request.POST.get("confirm") != "1":
+        return render(
+            request, "customers/contact_role_end_confirm.html", {"role": role, "anchor": anchor}
+        )
+    previous_end = role.end_date
     try:
         kept = services.contact_role_end(org=request.org, actor=request.user, contact_role=role)
     except ValidationError as exc:
@@ -176,8 +190,36 @@ def contact_role_end(request: HttpRequest, role_id: int) -> HttpResponse:
             return render(request, "customers/_contact_roles.html", context, status=400)
         messages.error(request, " ".join(exc.messages))
         return _redirect_to_anchor(request, anchor_objects)
+    undo_remember(request, role, previous_end=previous_end, removed=kept is None)
     if kept is None:
         text = _("The link had not started yet, so it was removed.")
     else:
         text = _("Contact role ended today; it stays in the history.")
     return _done(request, anchor_objects, text)
+
+
+@org_view(roles=STAFF_ROLES)
+@require_POST
+def contact_role_undo(request: HttpRequest) -> HttpResponse:
+    """Undo this person's last unlink (what it was comes from their session, not the form)."""
+    anchor = _anchor(request)
+    entry = undo_pending(request)
+    if entry is None:
+        raise Http404
+    model = Customer if anchor == "customer" else Property
+    anchor_objects = {
+        anchor: get_for_org_or_404(model, request.org, pk=entry[anchor]),
+    }
+    try:
+        contact_role_unlink_undo(org=request.org, actor=request.user, entry=entry)
+    except ValidationError as exc:
+        request.session.pop(SESSION_KEY, None)
+        if is_htmx(request):
+            context = contact_roles_section(
+                request, **anchor_objects, status=" ".join(exc.messages)
+            )
+            return render(request, "customers/_contact_roles.html", context, status=400)
+        messages.error(request, " ".join(exc.messages))
+        return _redirect_to_anchor(request, anchor_objects)
+    request.session.pop(SESSION_KEY, None)
+    return _done(request, anchor_objects, _("Unlink undone."))

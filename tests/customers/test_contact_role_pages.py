@@ -231,7 +231,7 @@ def test_unlink_without_htmx_redirects_with_a_message(tenant, staff_client, ingr
     role = ContactRoleFactory(customer=ingrid, property=home)
 
     response = staff_client.post(
-        _roles(tenant, f"{role.pk}/end/"), {"anchor": "property"}, follow=True
+        _roles(tenant, f"{role.pk}/end/"), {"anchor": "property", "confirm": "1"}, follow=True
     )
 
     assert response.redirect_chain[-1][0] == f"/{tenant.org.slug}/properties/{home.pk}/"

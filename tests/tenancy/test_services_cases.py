@@ -19,6 +19,7 @@ from cases.services.deviations import (
 )
 from cases.services.inbound import case_message_receive
 from cases.services.manual import case_create_manual
+from cases.services.merge import case_merge, merge_preview
 from cases.services.messages import Outgoing, case_message_retry, case_message_send
 from cases.services.notes import note_add
 from cases.services.service_level_policies import (
@@ -383,4 +384,28 @@ def _policy(a, **fields):
     ),
 )
 def test_service_level_policies_module_refuses_another_organizations_objects(guard, a, b):
+    assert_refused(guard, a, b)
+
+
+@guards(
+    Guard(
+        "merge: their case into ours",
+        lambda a, b: (
+            case_merge,
+            {"org": a.org, "actor": admin(a), "merged": b["case"], "survivor": a["case"]},
+        ),
+    ),
+    Guard(
+        "merge: ours into their case",
+        lambda a, b: (
+            case_merge,
+            {"org": a.org, "actor": admin(a), "merged": a["case"], "survivor": b["case"]},
+        ),
+    ),
+    Guard(
+        "preview: their case",
+        lambda a, b: (merge_preview, {"org": a.org, "merged": a["case"], "survivor": b["case"]}),
+    ),
+)
+def test_merge_module_refuses_another_organizations_objects(guard, a, b):
     assert_refused(guard, a, b)

@@ -3,6 +3,7 @@ properties and supplier users when working for A, called directly."""
 
 from __future__ import annotations
 
+from customers.contact_undo import contact_role_unlink_undo
 from customers.services import (
     contact_role_add,
     contact_role_end,
@@ -84,4 +85,21 @@ def _role(function, a, b, **fields):
     Guard("contact_role_end: role", lambda a, b: _role(contact_role_end, a, b)),
 )
 def test_customers_module_refuses_another_organizations_objects(guard, a, b):
+    assert_refused(guard, a, b)
+
+
+@guards(
+    Guard(
+        "undo: their unlinked role",
+        lambda a, b: (
+            contact_role_unlink_undo,
+            {
+                "org": a.org,
+                "actor": admin(a),
+                "entry": {"org": b.org.pk, "id": b["contact_role"].pk, "previous_end": None},
+            },
+        ),
+    ),
+)
+def test_contact_undo_module_refuses_another_organizations_objects(guard, a, b):
     assert_refused(guard, a, b)
