@@ -93,6 +93,12 @@ class CaseCounter(models.Model):
         return f"{self.organization_id}: {self.last_number}"
 
 
+# What the dashboard's indexes include besides their keys (see Case.Meta.indexes): the columns
+# it groups by and those its property and team filters read.
+DASHBOARD_GROUPS = ["source", "category", "assignee", "supplier", "property", "id"]
+DASHBOARD_OPEN = ["new", "in_progress", "waiting"]  # Case.OPEN_STATUSES, for its partial index
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -303,6 +309,32 @@ class Case(models.Model):
                 fields=["sla_next_escalation"],
                 condition=models.Q(sla_next_escalation__isnull=False),
                 name="case_sla_escalation_idx",
+            ),
+            # The dashboard's four scans (reports/dashboard/grouped.py), each index-only over
+            # what it counts: open now, and created, resolved or first answered in a period,
+            # with the grouping columns (and property and id for the filters) included.
+            models.Index(
+                fields=["organization"],
+                include=[*DASHBOARD_GROUPS, "deadline", "sla_next_due"],
+                condition=models.Q(status__in=DASHBOARD_OPEN),
+                name="case_dash_open_idx",
+            ),
+            models.Index(
+                fields=["organization", "created_at"],
+                include=DASHBOARD_GROUPS,
+                name="case_dash_created_idx",
+            ),
+            models.Index(
+                fields=["organization", "resolved_at"],
+                include=[*DASHBOARD_GROUPS, "created_at", "resolution_due"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="case_dash_resolved_idx",
+            ),
+            models.Index(
+                fields=["organization", "first_response_at"],
+                include=[*DASHBOARD_GROUPS, "created_at", "first_response_due"],
+                condition=models.Q(first_response_at__isnull=False),
+                name="case_dash_answered_idx",
             ),
         ]
 
