@@ -51,6 +51,11 @@ LEAKPROOF_FUNCTIONS = (
     "pg_catalog.upper(text)",
     "pg_catalog.replace(text, text, text)",
     "pg_catalog.textlike(text, text)",
+    # The top bar's search (search/selectors): full-text `@@` and pg_trgm's `%` (similarity).
+    # They raise nothing about a row's value either; pg_trgm's live in the extension's schema
+    # (found through the search path) and are skipped where the extension is not installed.
+    "pg_catalog.ts_match_vq(tsvector, tsquery)",
+    "similarity_op(text, text)",
 )
 
 
@@ -94,7 +99,9 @@ def apply(using: str) -> list[str]:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if cursor.fetchone()[0]:
             for function in LEAKPROOF_FUNCTIONS:
-                cursor.execute(f"ALTER FUNCTION {function} LEAKPROOF")
+                cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [function])
+                if cursor.fetchone()[0]:
+                    cursor.execute(f"ALTER FUNCTION {function} LEAKPROOF")
         else:
             logger.warning("not a superuser: the search's functions stay non-LEAKPROOF")
     return tables

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Category
+from cases.selectors.fulltext import SearchText, case_text_q
 from cases.selectors.service_levels import sla_states_q
 from organizations.models import Organization
 
@@ -36,6 +37,9 @@ def case_list_for_api(org: Organization, filters: dict[str, Any]) -> QuerySet[Ca
         qs = qs.filter(updated_at__gte=filters["updated_since"])
     if filters.get("sla_state"):
         qs = qs.filter(sla_states_q(filters["sla_state"], timezone.now()))
+    if filters.get("q"):
+        text = SearchText.parse(filters["q"])
+        qs = qs.filter(case_text_q(org, text)) if text else qs.none()
     return qs
 
 

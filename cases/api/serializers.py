@@ -184,6 +184,15 @@ class CaseFilterSerializer(serializers.Serializer):
         required=False, max_length=100, trim_whitespace=False
     )
     customer_email = serializers.EmailField(required=False)
+    q = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text=(
+            "Search text: cases whose number, title, description, reference, notes or messages"
+            " contain every word, stemmed in the organization's language (vindu finds"
+            " vinduer). The order stays newest first."
+        ),
+    )
     created_since = serializers.DateTimeField(
         required=False, help_text="ISO 8601 date or date-time; cases created at or after it."
     )
