@@ -41,10 +41,10 @@ EVENT_VECTOR = """
 """
 
 TABLES = {
-    # table: (vector expression, columns whose change recomputes it, index condition)
+    # table: (vector expression, columns whose change recomputes it, rows with a vector)
     "cases_case": (CASE_VECTOR, "number, title, description, external_reference", ""),
     "cases_note": (NOTE_VECTOR, "body", ""),
-    "cases_caseevent": (EVENT_VECTOR, "kind, data", "WHERE search_vector IS NOT NULL"),
+    "cases_caseevent": (EVENT_VECTOR, "kind, data", "kind IN ('message_in', 'message_out')"),
 }
 
 
@@ -71,7 +71,7 @@ def _configs_sql() -> list[str]:
 
 
 def _table_sql(table: str) -> list[str]:
-    vector, columns, condition = TABLES[table]
+    vector, columns, only = TABLES[table]
     new = vector.format(r="NEW", cfg="cfg")
     return [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
@@ -85,12 +85,15 @@ def _table_sql(table: str) -> list[str]:
         END $$""",
         f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
         f"CREATE TRIGGER {table}_search BEFORE INSERT OR UPDATE OF organization_id, {columns}"
-        f" ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_search_vector()",
+        f" ON {table} FOR EACH ROW"
+        + (f" WHEN (NEW.{only})" if only else "")  # other events: no work, no vector
+        + f" EXECUTE FUNCTION {table}_search_vector()",
         f"UPDATE {table} t SET search_vector = {vector.format(r='t', cfg='o.cfg')}"
         f" FROM (SELECT id, saksflyt_search_config(id) AS cfg FROM organizations_organization) o"
-        f" WHERE o.id = t.organization_id",
+        f" WHERE o.id = t.organization_id" + (f" AND t.{only}" if only else ""),
         f"CREATE INDEX IF NOT EXISTS {table}_search_idx ON {table}"
-        f" USING gin (organization_id, search_vector) {condition}",
+        f" USING gin (organization_id, search_vector)"
+        + (" WHERE search_vector IS NOT NULL" if only else ""),
         f"ANALYZE {table}",
     ]
 
