@@ -119,6 +119,15 @@
     if (close) close.closest("[data-toast]")?.remove();
   });
 
+  // Enter saves a typed value (a date field would not submit its form by itself).
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !event.target.matches?.(TYPED)) return;
+    const form = event.target.closest("form[data-autosave]");
+    if (!form || event.target.matches("textarea")) return;
+    event.preventDefault();
+    save(form);
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     const box = event.target.closest?.(".prop-editor");
