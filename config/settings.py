@@ -392,6 +392,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.delete_expired_exports",
         "schedule": crontab(minute=13),
     },
+    # Default dashboard views of organizations that opened theirs within the hour, recomputed
+    # before their cache expires (reports/dashboard/cache.py, REFRESH_SECONDS).
+    "refresh-dashboards": {"task": "reports.tasks.refresh_dashboards", "schedule": 120.0},
     # Every organization's retention policy (privacy/retention.py), in batches; idempotent.
     "apply-retention-policies": {
         "task": "privacy.tasks.apply_retention_policies",

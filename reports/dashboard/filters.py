@@ -9,9 +9,11 @@ is earlier); the weekly chart shows every ISO week it touches.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -50,6 +52,23 @@ class DashboardFilters:
             period = f"c{first.isoformat()}:{last.isoformat()}:{timezone.localdate().isoformat()}"
         tz = timezone.get_current_timezone_name()
         return f"{period}:{tz}:t{getattr(self.team, 'pk', '')}:p{getattr(self.property, 'pk', '')}"
+
+    @builtins.property  # `property` is a field here
+    def is_default_view(self) -> bool:
+        """A preset with no team or property: the views kept fresh in the background."""
+        return self.preset in PRESETS and self.team is None and self.property is None
+
+    def query(self) -> str:
+        """These filters as a query string (for the downloads' links): only what is valid, so
+        a page kept in the cache links the same for everyone who sees it."""
+        params: dict[str, Any] = {"period": self.preset}
+        if self.days:
+            params.update(date_from=self.days[0].isoformat(), date_to=self.days[1].isoformat())
+        if self.team is not None:
+            params["team"] = self.team.pk
+        if self.property is not None:
+            params["property"] = self.property.pk
+        return urlencode(params)
 
 
 def week_start(day: dt.date) -> dt.date:
