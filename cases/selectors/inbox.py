@@ -128,24 +128,38 @@ def _members_sql(org: Organization, user: User, sort_sql: str, sort_params: list
 
 
 def _reasons_sql(org: Organization, user: User) -> tuple[str, list]:
-    """One boolean column per REASON for the page's case `page.id` (joined as `pc`).
+    """One boolean column per reason reached through another table, for the page's case
+    `page.id`: mentioned, an open task, one of my teams (assigned and created come with the
+    row itself, see ROW_FIELDS).
 
     Worked out for the page's rows only (at most a page and one), after the LIMIT: a few index
     lookups per row, where carrying the reason through the union would cost its de-duplication
-    on every case of the inbox. A team's case counts only while nobody has it, as in the inbox.
+    on every case of the inbox.
     """
     sql = (
-        "pc.assignee_id = %s, pc.created_by_id = %s,"
-        f" EXISTS (SELECT 1 FROM {Note._meta.db_table} n"
+        f"EXISTS (SELECT 1 FROM {Note._meta.db_table} n"
         f" JOIN {Note.mentions.through._meta.db_table} m ON m.note_id = n.id"
         " WHERE n.case_id = page.id AND m.user_id = %s),"
-        f" EXISTS (SELECT 1 FROM {Task._meta.db_table} t WHERE t.organization_id = %s"
-        " AND t.assignee_id = %s AND t.status = %s AND t.case_id = page.id),"
-        f" pc.assignee_id IS NULL AND EXISTS (SELECT 1 FROM {Case.teams.through._meta.db_table} ct"
+        f" EXISTS (SELECT 1 FROM {Task._meta.db_table} t WHERE t.case_id = page.id"
+        " AND t.assignee_id = %s AND t.status = %s),"
+        f" EXISTS (SELECT 1 FROM {Case.teams.through._meta.db_table} ct"
         f" JOIN {Team.members.through._meta.db_table} tm ON tm.team_id = ct.team_id"
         " WHERE ct.case_id = page.id AND tm.user_id = %s)"
     )
-    return sql, [user.pk, user.pk, user.pk, org.pk, user.pk, Task.Status.OPEN, user.pk]
+    return sql, [user.pk, user.pk, Task.Status.OPEN, user.pk]
+
+
+def _reasons(row: CaseRow, user: User, mentioned: bool, task: bool, team: bool) -> list[str]:
+    """The REASONS of `row`, in order; a team's case counts only while nobody has it, as in
+    the inbox itself."""
+    found = {
+        "assigned": row.assignee_id == user.pk,
+        "created": row.created_by_id == user.pk,
+        "mentioned": mentioned,
+        "task": task,
+        "team": team and row.assignee_id is None,
+    }
+    return [reason for reason in REASONS if found[reason]]
 
 
 def _adapt(kind: str):
@@ -187,8 +201,7 @@ def inbox_with_counts(
         f" page AS (SELECT id, sort_value FROM inbox WHERE {tab_sql} AND {where_sql}"
         f" ORDER BY {order_sql} LIMIT %s)"
         f" SELECT tabs.*, page.id, {reasons_sql} FROM (SELECT {counts_sql} FROM inbox) AS tabs"
-        f" LEFT JOIN page ON 1 = 1 LEFT JOIN {Case._meta.db_table} pc ON pc.id = page.id"
-        f" ORDER BY {outer_order}"
+        f" LEFT JOIN page ON 1 = 1 ORDER BY {outer_order}"
     )
     params = [
         *members_params,
@@ -203,11 +216,7 @@ def inbox_with_counts(
         result = cursor.fetchall()
     id_at = len(INBOX_TABS)
     ids = [row[id_at] for row in result if row[id_at] is not None]
-    reasons = {
-        row[id_at]: [r for r, on in zip(REASONS, row[id_at + 1 :], strict=True) if on]
-        for row in result
-        if row[id_at] is not None
-    }
+    reached = {row[id_at]: row[id_at + 1 :] for row in result if row[id_at] is not None}
     found = (
         {
             values["id"]: CaseRow(**values)
@@ -217,7 +226,7 @@ def inbox_with_counts(
         else {}
     )
     for pk, row in found.items():
-        row.reasons = reasons[pk]
+        row.reasons = _reasons(row, user, *reached[pk])
     return Inbox(
         page=window.page([found[pk] for pk in ids if pk in found]),
         counts=dict(zip(INBOX_TABS, result[0][: len(INBOX_TABS)], strict=True)),

@@ -89,6 +89,9 @@ ROW_FIELDS = (
     "sla_next_due",
     "sla_next_risk",
     "sla_paused_at",
+    # The inbox's reasons (assigned to me, created by me, my team's while nobody has it).
+    "assignee_id",
+    "created_by_id",
 )
 ROW_JOINED = {
     "customer_name": F("customer__name"),

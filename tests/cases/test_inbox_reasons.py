@@ -119,3 +119,23 @@ def test_outsider_gets_404_for_the_inbox(tenant, cases, outsider_client):
     url = reverse("cases:inbox", kwargs={"org_slug": tenant.org.slug})
 
     assert outsider_client.get(url).status_code == 404
+
+
+def test_an_empty_list_has_no_bulk_bar(tenant, staff_client):
+    url = reverse("cases:inbox", kwargs={"org_slug": tenant.org.slug}) + "?tab=all"
+
+    html = staff_client.get(url).content.decode()
+
+    assert "No cases match." in html
+    assert "data-bulk-bar" not in html and 'id="bulk-form"' not in html
+
+
+def test_a_list_with_cases_has_the_bulk_bar_for_pages_without_javascript(
+    tenant, cases, staff_client
+):
+    url = reverse("cases:case_list", kwargs={"org_slug": tenant.org.slug})
+
+    html = staff_client.get(url).content.decode()
+
+    assert html.count("data-bulk-bar") == 1
+    assert "hidden" not in html.split("data-bulk-bar", 1)[1].split(">", 1)[0]
