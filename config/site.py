@@ -1,12 +1,12 @@
 """Pages of the site itself, outside any organization: the favicon and the styled 404 under
 DEBUG.
 
-The error pages are the templates 403.html, 404.html, 500.html and 403_csrf.html, which Django's
-own handlers render with DEBUG off (500.html with no context at all, so it needs neither an
-organization nor the database). With DEBUG on — `make run`, the demo — Django answers a 404
-with its technical page instead; `StyledNotFoundMiddleware` puts the styled page in its place,
-so the demo looks like the product. Tracebacks of errors (500) stay the debug page's, which is
-what DEBUG is for.
+The error pages are the templates 400.html, 403.html, 404.html, 500.html and 403_csrf.html,
+which Django's own handlers render with DEBUG off (500.html with no context at all, so it needs
+neither an organization nor the database). With DEBUG on — `make run`, the demo — Django
+answers a 404 with its technical page instead; `StyledNotFoundMiddleware` puts the styled page
+in its place, so the demo looks like the product. Tracebacks of errors (500) stay the debug
+page's, which is what DEBUG is for.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The error pages (issue 14): 403, 404, 500 and a refused form are the product's own styled
+"""The error pages (issue 14): 400, 403, 404, 500 and a refused form are the product's own styled
 pages in the request's language, with DEBUG off as in production; 500 needs neither an
 organization nor the database; under DEBUG (make run) an unknown address still gets the styled
 404; /favicon.ico is no longer a 404 on every first page load."""
@@ -109,6 +109,14 @@ def test_form_sent_without_its_csrf_token_gets_the_styled_refusal(db, language):
 
     assert response.status_code == 403
     _assert_styled(response, language, "The form could not be sent")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_request_for_a_host_we_do_not_serve_gets_the_styled_400(db, language):
+    response = Client().get("/", HTTP_HOST="not a host", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 400
+    _assert_styled(response, language, "The request could not be understood")
 
 
 def test_error_page_links_to_the_start_page(db):
