@@ -74,10 +74,20 @@ def header_context(request: HttpRequest, case: Case, /, **bound) -> dict:
 
 
 def tasks_context(
-    request: HttpRequest, case: Case, *, task_form=None, done_forms=None, tasks=None
+    request: HttpRequest,
+    case: Case,
+    *,
+    task_form=None,
+    done_forms=None,
+    tasks=None,
+    lazy_form: bool = False,
 ) -> dict:
+    """The tasks panel; with `lazy_form` (the page) the "Add task" form and its pickers are
+    left out and loaded when opened (cases:task_form), unless `task_form` is bound."""
     done_forms = done_forms or {}
     tasks = case_tasks(request.org, case) if tasks is None else tasks
+    if task_form is None and not lazy_form:
+        task_form = TaskForm(org=request.org)
     return {
         "case": case,
         "tasks": [
@@ -85,17 +95,20 @@ def tasks_context(
             for task in tasks
         ],
         "open_task_count": sum(1 for t in tasks if not t.is_done),
-        "task_form": fast(task_form or TaskForm(org=request.org)),
+        "task_form": fast(task_form),
     }
 
 
-def time_context(request: HttpRequest, case: Case, *, time_form=None, time=None) -> dict:
+def time_context(
+    request: HttpRequest, case: Case, *, time_form=None, time=None, lazy_form: bool = False
+) -> dict:
+    """The time panel; `lazy_form` as for tasks_context (cases:time_form)."""
+    if time_form is None and not lazy_form:
+        time_form = TimeEntryForm(org=request.org, initial={"user": request.user})
     return {
         "case": case,
         "time": case_time(request.org, case) if time is None else time,
-        "time_form": fast(
-            time_form or TimeEntryForm(org=request.org, initial={"user": request.user})
-        ),
+        "time_form": fast(time_form),
     }
 
 
@@ -163,6 +176,7 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
     `bound` is keyed by form or field name only, and any name may appear there (the case field
     "status" is one): so this takes no other keyword argument, which a field could shadow."""
     org = request.org
+    open_form = request.GET.get("form", "")  # "Add task" or "Log time" asked for without JS
     attachments = case_attachments(org, case)
     tasks = case_tasks(org, case)
     time = case_time(org, case)
@@ -181,8 +195,16 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
             task_form=bound.get("task_form"),
             done_forms=bound.get("done_forms"),
             tasks=tasks,
+            lazy_form=open_form != "task",
         ),
-        **time_context(request, case, time_form=bound.get("time_form"), time=time),
+        **time_context(
+            request,
+            case,
+            time_form=bound.get("time_form"),
+            time=time,
+            lazy_form=open_form != "time",
+        ),
+        "open_form": open_form,
         **tags_context(request, case, tag_form=bound.get("tag_form")),
         **attachments_context(
             request, case, attachments=attachments, attachment_form=bound.get("attachment_form")

@@ -153,3 +153,18 @@ def test_a_refused_value_keeps_the_saved_one_and_says_why(page, live_server, ten
     expect(page.locator("#prop-deadline input[type=date]")).to_have_value("1999-01-01")
     case.refresh_from_db()
     assert case.deadline is None
+
+
+def test_add_task_form_loads_when_opened_and_adds_the_task(page, live_server, tenant):
+    org, caseworker = tenant.org, tenant.caseworker
+    case = make_case(org, caseworker, title="Trenger oppgave")
+    login(page, live_server, caseworker.email, TEST_PASSWORD)
+    page.goto(f"{live_server.url}/{org.slug}/cases/{case.number}/")
+
+    expect(page.locator("#case-tasks select")).to_have_count(0)
+    page.locator("#case-tasks summary", has_text="Add task").click()
+    page.get_by_role("textbox", name=re.compile(r"^Task")).fill("Bytt pakning")
+    page.get_by_role("combobox", name="Colleague").select_option(label=tenant.admin.full_name)
+    page.get_by_role("button", name="Add task").click()
+    expect(page.locator("#case-tasks .task-list")).to_contain_text("Bytt pakning")
+    assert case.tasks.get().assignee == tenant.admin

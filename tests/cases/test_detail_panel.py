@@ -232,9 +232,32 @@ def test_page_links_next_previous_and_lists_the_shortcuts(staff_client, case):
         assert f"<kbd>{key}</kbd>" in dialog
 
 
+# --- "Add task" and "Log time": loaded when opened ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "anchor", "field"),
+    [("task", "case-tasks", "task-assignee"), ("time", "case-time", "time-user")],
+)
+def test_task_and_time_forms_load_when_opened(tenant, staff_client, case, kind, anchor, field):
+    page = staff_client.get(case_url(case)).content.decode()
+    assert f'name="{field}"' not in page
+    assert f'hx-get="{case_url(case, f"forms/{kind}/")}"' in page
+
+    form = staff_client.get(case_url(case, f"forms/{kind}/"), headers=HX).content.decode()
+    assert f'<select name="{field}"' in form and tenant.admin.full_name in form
+
+    response = staff_client.get(case_url(case, f"forms/{kind}/"))
+    assert response["Location"] == f"{case_url(case)}?form={kind}#{anchor}"
+    opened = staff_client.get(response["Location"]).content.decode()
+    assert f'<select name="{field}"' in opened
+    section = opened.split(f'id="{anchor}"')[1]
+    assert "<details" in section and " open>" in section.split("<summary")[0]
+
+
 # --- Cost, outsiders, the service's guard --------------------------------------------------
 
-PAGE_QUERIES = 26  # the case page of a case with a customer and a property (incl. the savepoint)
+PAGE_QUERIES = 24  # the case page of a case with a customer and a property (incl. the savepoint)
 
 
 def test_case_page_costs_a_fixed_number_of_queries(tenant, staff_client, django_assert_num_queries):
@@ -253,7 +276,7 @@ def test_an_editor_costs_the_same_whatever_the_field_holds(
     staff_client.get(case_url(case))
     drift = TeamFactory(organization=tenant.org)
 
-    with django_assert_num_queries(10) as before:
+    with django_assert_num_queries(11) as before:
         staff_client.get(case_url(case, "field/teams/"), headers=HX)
     case_change(org=tenant.org, actor=tenant.caseworker, case=case, teams=[drift])
     with django_assert_num_queries(len(before.captured_queries)):
@@ -268,6 +291,8 @@ def test_an_editor_costs_the_same_whatever_the_field_holds(
         "field/assignee/options/",
         "next/",
         "previous/",
+        "forms/task/",
+        "forms/time/",
     ],
 )
 def test_outsider_gets_404_on_the_panel_urls(outsider_client, case, path):
