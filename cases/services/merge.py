@@ -47,6 +47,10 @@ class MergePreview:
         return sum(count for _label, count in self.moves)
 
 
+def _label(meta, count: int) -> str:
+    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
+
+
 def _relations() -> list[ForeignObjectRel]:
     """Every foreign key (and one-to-one) pointing at Case from another table, hidden ones
     included (InboundEmail.case has no reverse name), except the link tables and
@@ -100,12 +104,12 @@ def merge_preview(*, org: Organization, merged: Case, survivor: Case) -> MergePr
         manager = rel.related_model._default_manager
         count = manager.filter(**{rel.field.name: merged}).count()
         if count:
-            preview.moves.append((str(rel.related_model._meta.verbose_name_plural), count))
+            preview.moves.append((_label(rel.related_model._meta, count), count))
     for model, other in LINKS.items():
         count = model.objects.filter(case=merged).count()
         if count:
-            label = str(Case._meta.get_field(f"{other}s").verbose_name)
-            preview.moves.append((label, count))
+            linked = Case._meta.get_field(f"{other}s").related_model._meta
+            preview.moves.append((_label(linked, count), count))
     preview.open_tasks = Task.objects.filter(case=merged, status=Task.Status.OPEN).count()
     return preview
 
@@ -160,6 +164,9 @@ def case_merge(*, org: Organization, actor: User | None, merged: Case, survivor:
     if was_open and not survivor.is_open:
         # The merged case's open work continues on the survivor.
         case_change(org=org, actor=actor, case=survivor, status=Case.Status.IN_PROGRESS)
+    if merged.visible_to_customer and not survivor.visible_to_customer:
+        # The resident saw the merged case's messages in the portal; they still see them.
+        case_change(org=org, actor=actor, case=survivor, visible_to_customer=True)
     event_record(
         case=merged,
         actor=actor,

@@ -153,7 +153,7 @@ def test_preview_counts_what_moves(tenant, pair):
     merged, survivor = pair
     preview = merge_preview(org=tenant.org, merged=merged, survivor=survivor)
     moves = dict(preview.moves)
-    assert moves["notes"] == 1 and moves["tasks"] == 1 and moves["tags"] == 1
+    assert moves["note"] == 1 and moves["task"] == 1 and moves["tag"] == 1
     assert preview.open_tasks == 1
     # A preview writes nothing.
     assert Case.objects.get(pk=merged.pk).merged_into_id is None
@@ -211,7 +211,7 @@ def test_merge_preview_then_confirm_redirects_to_the_survivor(staff_client, pair
     preview = staff_client.get(case_url(merged, "merge/"), {"into": survivor.number})
     assert preview.status_code == 200
     body = preview.content.decode()
-    assert "What moves" in body and "1 notes" in body
+    assert "What moves" in body and "1 note<" in body
     assert Case.objects.get(pk=merged.pk).merged_into_id is None
 
     response = staff_client.post(case_url(merged, "merge/"), {"into": str(survivor.number)})
@@ -281,3 +281,11 @@ def test_deadline_survives_merge_untouched(tenant, customer):
     case_merge(org=tenant.org, actor=tenant.caseworker, merged=merged, survivor=survivor)
     survivor.refresh_from_db()
     assert survivor.deadline == deadline
+
+
+def test_what_the_resident_saw_stays_visible_on_the_survivor(tenant, customer):
+    merged = make_case(tenant.org, tenant.caseworker, customer=customer, visible_to_customer=True)
+    survivor = make_case(tenant.org, tenant.caseworker, customer=customer)
+    case_merge(org=tenant.org, actor=tenant.caseworker, merged=merged, survivor=survivor)
+    survivor.refresh_from_db()
+    assert survivor.visible_to_customer
