@@ -127,14 +127,14 @@ def _members_sql(org: Organization, user: User, sort_sql: str, sort_params: list
     ]
 
 
-def _reasons_sql(org: Organization, user: User) -> tuple[str, list]:
+def _reasons_sql(user: User) -> tuple[str, list]:
     """One boolean column per reason reached through another table, for the page's case
     `page.id`: mentioned, an open task, one of my teams (assigned and created come with the
     row itself, see ROW_FIELDS).
 
-    Worked out for the page's rows only (at most a page and one), after the LIMIT: a few index
-    lookups per row, where carrying the reason through the union would cost its de-duplication
-    on every case of the inbox.
+    Worked out for the page's rows only (at most a page and one), after the LIMIT (PostgreSQL
+    looks each up by the case or hashes my mentions, tasks and teams once), where carrying the
+    reason through the union would cost its de-duplication on every case of the inbox.
     """
     sql = (
         f"EXISTS (SELECT 1 FROM {Note._meta.db_table} n"
@@ -195,7 +195,7 @@ def inbox_with_counts(
     *_, outer_order = window.sql("page.sort_value", "page.id", _adapt(key.kind))
     counts = [_tab_sql(t) for t in INBOX_TABS]
     counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE {cond})" for cond, _ in counts)
-    reasons_sql, reasons_params = _reasons_sql(org, user)
+    reasons_sql, reasons_params = _reasons_sql(user)
     sql = (
         f"WITH inbox AS ({members_sql}),"
         f" page AS (SELECT id, sort_value FROM inbox WHERE {tab_sql} AND {where_sql}"
