@@ -33,15 +33,23 @@ def colleague(tenant):
 
 @pytest.mark.parametrize("size", [PHONE, ZOOM_400], ids=["360px", "400pct-zoom"])
 def test_inbox_fits_the_phone_with_the_user_menu_in_reach(
-    page, live_server, tenant, colleague, size
+    page, live_server, tenant, other_tenant, colleague, size
 ):
     fill_inbox(tenant, colleague)
+    # A second organization puts its switcher in the top bar too.
+    MembershipFactory(organization=other_tenant.org, user=tenant.caseworker, role="caseworker")
     page.set_viewport_size(size)
     login(page, live_server, tenant.caseworker.email, TEST_PASSWORD)
     page.goto(f"/{tenant.org.slug}/")
 
     expect(page.get_by_role("link", name=LONG_TITLE)).to_be_visible()
     assert not page_scrolls_sideways(page)
+    switcher = page.locator(".org-switcher > summary")
+    expect(switcher).to_be_visible()
+    switcher.click()
+    expect(page.get_by_role("link", name=other_tenant.org.name)).to_be_visible()
+    assert right_edge_inside(page, page.locator(".org-switcher > ul"))
+    switcher.click()
     menu = page.locator(".user-menu > summary")
     expect(menu).to_be_visible()
     assert right_edge_inside(page, menu)
