@@ -144,6 +144,8 @@ NAMED_PARAMETERS: dict[str, Callable[[], list[str]]] = {
     "group": _channel_groups,
     "kind": lambda: ["mention"],
     "language": lambda: ["nb"],
+    "report": lambda: ["summary"],  # the dashboard's downloads: a table of the figures
+    "fmt": lambda: ["csv"],
 }
 
 # Routes that take parameters but belong to no organization's prefix, and why.
