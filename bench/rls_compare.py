@@ -6,6 +6,9 @@ and on this tree, in alternating rounds.
         .venv/bin/python bench/rls_compare.py --before /tmp/bench_before [--rounds 3] \\
         [--sizes 200000] [--prefix saksflyt_bench] [--redis-url redis://127.0.0.1:6379/8]
 
+Without `--before`, only `after` and `after-owner` run (the policies' own cost, ratios to
+`after-owner`), in database `<prefix>`.
+
 Three configurations, each run once per round, in an order rotated from round to round so the
 machine's drift (a shared VM drifts by 15 % within minutes) hits them alike:
 
@@ -59,7 +62,12 @@ API_LINE = re.compile(
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", required=True, type=Path, help="checkout of the older code")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="checkout of the older code; without it only after and after-owner are run, and"
+        " ratios are to after-owner (the policies' own cost)",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", default="200000", help="cases in the one organization")
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
@@ -167,19 +175,20 @@ def joined(values, fmt: str = ".1f") -> str:
 
 
 def report_pages(results: dict[str, list[dict]]) -> None:
-    labels = [label for label in results["before"][0] if label in results["after"][0]]
+    configs = list(results)
+    labels = [label for label in results[configs[0]][0] if label in results["after"][0]]
     print("\n### Pages (in-process; wall-clock ms per request, CPU ms per request)\n")
     print(
         "| page | config | median per round | p95 per round | CPU per round | median | p95 | CPU"
-        " | x before (median) | x before (CPU) | queries |"
+        f" | x {configs[0]} (median) | x {configs[0]} (CPU) | queries |"
     )
     print("|---|---|---|---|---|---:|---:|---:|---:|---:|---|")
     for label in labels:
         base = {
-            key: statistics.median(r[label][key] for r in results["before"])
+            key: statistics.median(r[label][key] for r in results[configs[0]])
             for key in ("median", "cpu")
         }
-        for config in CONFIGS:
+        for config in configs:
             rows = [r[label] for r in results[config] if label in r]
             medians, p95s, cpus = ([r[k] for r in rows] for k in ("median", "p95", "cpu"))
             median, cpu = statistics.median(medians), statistics.median(cpus)
@@ -199,19 +208,20 @@ def report_api(results: dict[str, list[dict]]) -> None:
     )
     print(
         "| config | intake req/s per round | bare req/s per round | intake CPU ms/req per round"
-        " | intake req/s | intake / bare | intake p95 ms | CPU ms/req | x before (intake / bare)"
-        " | x before (CPU) |"
+        " | intake req/s | intake / bare | intake p95 ms | CPU ms/req | x first (intake / bare)"
+        " | x first (CPU) |"
     )
     print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
     summary = {}
-    for config in CONFIGS:
+    configs = list(results)
+    for config in configs:
         rows = results[config]
         intake = [r["intake"]["rate"] for r in rows]
         bare = [r["bare"]["rate"] for r in rows]
         cpus = [r["intake"]["cpu"] for r in rows]
         share = statistics.median(i / b for i, b in zip(intake, bare, strict=True))
         summary[config] = (intake, bare, cpus, share, statistics.median(cpus))
-    base_share, base_cpu = summary["before"][3], summary["before"][4]
+    base_share, base_cpu = summary[configs[0]][3], summary[configs[0]][4]
     for config, (intake, bare, cpus, share, cpu) in summary.items():
         p95 = statistics.median(r["intake"]["p95"] for r in results[config])
         print(
@@ -223,12 +233,13 @@ def report_api(results: dict[str, list[dict]]) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not (args.before / "bench" / "run.py").exists():
+    if args.before and not (args.before / "bench" / "run.py").exists():
         sys.exit(f"{args.before} is not a checkout with bench/run.py")
-    page_results: dict[str, list[dict]] = {c: [] for c in CONFIGS}
-    api_results: dict[str, list[dict]] = {c: [] for c in CONFIGS}
+    configs = CONFIGS if args.before else ("after-owner", "after")
+    page_results: dict[str, list[dict]] = {c: [] for c in configs}
+    api_results: dict[str, list[dict]] = {c: [] for c in configs}
     for n in range(args.rounds):
-        order = CONFIGS[n % 3 :] + CONFIGS[: n % 3]
+        order = configs[n % len(configs) :] + configs[: n % len(configs)]
         for config in order if not args.skip_pages else ():
             page_results[config].append(pages(args, config))
             print(f"round {n + 1} pages {config}: {page_results[config][-1]}", flush=True)
