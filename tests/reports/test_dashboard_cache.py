@@ -6,6 +6,7 @@ within the hour are recomputed by the beat job, filtered views and other organiz
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +16,9 @@ from django.utils import timezone, translation
 from reports.dashboard import cache as dashboard_cache
 from reports.dashboard.filters import PRESETS, DashboardFilters, preset_period
 from reports.dashboard.queries import dashboard_figures
+from reports.dashboard.tables import REPORTS, report_table
 from reports.tasks import refresh_dashboard, refresh_dashboards
+from tests.markers import postgresql_only
 from tests.reports.dashboard_data import generate
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +123,26 @@ def test_refreshed_figures_equal_those_computed_on_demand(staff_client, tenant, 
         fresh = dashboard_figures(tenant.org, same, now=refreshed.computed_at)
     assert refreshed.total == fresh.total and refreshed.breakdowns == fresh.breakdowns
     assert refreshed.weeks == fresh.weeks
+
+
+@pytest.mark.celery
+@postgresql_only("row-level security under the worker's scope")
+def test_a_real_worker_refreshes_only_its_organizations_figures(real_worker, tenant, other_tenant):
+    now = timezone.now()
+    generate(tenant.org, now, count=30)
+    generate(other_tenant.org, now, count=30, seed=3)
+    cache.set(dashboard_cache.opened_key(tenant.org.pk), {"en": time.time()}, 3600)
+    refresh_dashboards.delay()
+    [key, *_] = _page_keys(tenant.org, "en")
+    deadline = time.monotonic() + 30
+    while cache.get(key) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with timezone.override(tenant.org.time_zone):
+        f = DashboardFilters(*preset_period(4, timezone.now()), preset="4")
+        refreshed = cache.get(dashboard_cache.figures_key(tenant.org.pk, f))
+        assert refreshed is not None
+        same = DashboardFilters(refreshed.start, refreshed.end, preset="4")
+        mine = dashboard_figures(tenant.org, same, now=refreshed.computed_at, in_sql=False)
+    for report in REPORTS:  # as shown: hours to one decimal
+        assert report_table(refreshed, report).rows == report_table(mine, report).rows, report
+    assert not any(cache.get(k) for k in _page_keys(other_tenant.org, "en"))
