@@ -200,6 +200,7 @@
       openPanel();
       document.querySelector("#prop-status .prop-value")?.click();
     },
+    u: () => document.querySelector("#case-toast [data-undo]")?.click(),
     j: () => document.getElementById("case-next")?.click(),
     k: () => document.getElementById("case-previous")?.click(),
     "?": () => {

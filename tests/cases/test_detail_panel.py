@@ -97,15 +97,18 @@ def test_assignee_search_finds_staff_of_this_organization_only(
     assert tenant.supplier.full_name not in everyone
 
 
-def test_without_htmx_the_editor_opens_on_the_page_with_a_save_button(staff_client, case):
-    response = staff_client.get(case_url(case, "field/priority/"))
+@pytest.mark.parametrize(("field", "label"), [("priority", "Priority"), ("customer", "Customer")])
+def test_without_htmx_the_editor_opens_on_the_page_with_a_save_button(
+    staff_client, case, field, label
+):
+    response = staff_client.get(case_url(case, f"field/{field}/"))
 
     assert response.status_code == 302
-    assert response["Location"] == f"{case_url(case)}?edit=priority#prop-priority"
+    assert response["Location"] == f"{case_url(case)}?edit={field}#prop-{field}"
     panel = _panel(staff_client.get(response["Location"]).content.decode())
-    assert 'class="prop editing" id="prop-priority"' in panel
-    assert '<select name="priority"' in panel
-    assert "Save Priority" in panel
+    assert f'class="prop editing" id="prop-{field}"' in panel
+    assert f'<select name="{field}"' in panel
+    assert f"Save {label}" in panel
     assert panel.count("<select") == 1  # only the field asked for
 
 
@@ -228,7 +231,7 @@ def test_page_links_next_previous_and_lists_the_shortcuts(staff_client, case):
     assert f'href="{case_url(case, "next/")}" id="case-next"' in html
     assert f'href="{case_url(case, "previous/")}" id="case-previous"' in html
     dialog = html.split('<dialog id="case-shortcuts"')[1].split("</dialog>")[0]
-    for key in ("r", "n", "a", "s", "j", "k", "?"):
+    for key in ("r", "n", "a", "s", "u", "j", "k", "?"):
         assert f"<kbd>{key}</kbd>" in dialog
 
 
