@@ -11,9 +11,10 @@ A figure counts a case for one of four reasons, and each reason reads its own in
   (organization, first_response_at).
 
 The indexes include the grouping columns, so with the visibility map set (autovacuum) each
-scan is an index-only range scan over the period instead of a scan of every case. The team
-breakdown goes through the case-team link table (a case with several teams counts under
-each), as a second branch of the same statement. Names of the groups come from one more query.
+scan is an index-only range scan over the period instead of a scan of every case. The rows are
+read once per kind (a materialized CTE) and aggregated three ways in the same statement: the
+grouping sets, the team breakdown through the case-team link table (a case with several teams
+counts under each) and the weekly counts. Names of the groups come from one more query.
 
 Durations are compared in seconds (float), the same arithmetic as the Python fallback.
 """
@@ -39,6 +40,7 @@ COLUMNS = (("c.source", "channel"), ("c.category_id", "category"), ("c.assignee_
 COLUMNS += (("c.supplier_id", "supplier"),)
 WORK_MEM = "64MB"
 WEEK = "week"
+TEAM, WEEKLY = -1, -2  # the g of the team's and the weekly series' rows
 TOTAL = "total"
 
 
@@ -107,47 +109,61 @@ KINDS: dict[str, tuple[str, dict[str, str], str | None]] = {
 }
 
 
+# What each kind's rows carry besides the grouping and link columns (its index includes them).
+READS = {
+    "open": ("deadline", "sla_next_due"),
+    "created": ("created_at",),
+    "resolved": ("created_at", "resolved_at", "resolution_due"),
+    "answered": ("created_at", "first_response_at", "first_response_due"),
+}
+
+
 def kind_sql(kind: str, f: DashboardFilters) -> tuple[str, list[str]]:
-    """One statement for one kind: every breakdown but the team's (and the whole, and the
-    weekly series) as grouping sets of one scan, then the team's through the link table."""
+    """One statement for one kind: its rows read once (a materialized CTE over its index),
+    every breakdown but the team's (and the whole) as grouping sets of those rows, the team's
+    through the link table, and the weekly counts."""
     rows, aggs, week_column = KINDS[kind]
-    table = Case._meta.db_table
-    where = f"{_where(f)} AND {rows}"
-    agg_sql = ", ".join(f"{expr} AS {name}" for name, expr in aggs.items())
-    columns = [column for column, _key in COLUMNS]
-    sets = [f"({column})" for column in columns] + ["()"]
-    week = "NULL::date"
-    if week_column:
-        week = f"date_trunc('week', c.{week_column} AT TIME ZONE %(tz)s)::date"
-        columns.append(week)
-        sets.append(f"({week})")
-    # GROUPING() of all columns: a bit per column, set when it is not in the row's set.
-    grouping = f"GROUPING({', '.join(columns)})"
-    week_select = week if week_column else "NULL::date"
-    sql = (
-        f"SELECT {grouping} AS g, c.source, c.category_id, c.assignee_id, c.supplier_id,"
-        f" {week_select} AS week, NULL::bigint AS team_id, {agg_sql}"
-        f" FROM {table} c WHERE {where} GROUP BY GROUPING SETS ({', '.join(sets)})"
-        " UNION ALL"
-        f" SELECT -1, NULL, NULL, NULL, NULL, NULL, l.team_id, {agg_sql}"
-        f" FROM {table} c LEFT JOIN {CaseTeam._meta.db_table} l"
-        " ON l.case_id = c.id AND l.organization_id = c.organization_id"
-        f" WHERE {where} GROUP BY l.team_id"
+    read = ", ".join(
+        f"c.{column}"
+        for column in ("id", "organization_id", "source", "category_id", "assignee_id")
+        + ("supplier_id", *READS[kind])
     )
+    agg_sql = ", ".join(f"{expr} AS {name}" for name, expr in aggs.items())
+    columns = ", ".join(column for column, _key in COLUMNS)
+    sets = ", ".join(f"({column})" for column, _key in COLUMNS)
+    sql = (
+        f"WITH c AS MATERIALIZED (SELECT {read} FROM {Case._meta.db_table} c"
+        f" WHERE {_where(f)} AND {rows})"
+        # GROUPING(): a bit per column, set when it is not in the row's set.
+        f" SELECT GROUPING({columns}) AS g, {columns}, NULL::date AS week,"
+        f" NULL::bigint AS team_id, {agg_sql} FROM c GROUP BY GROUPING SETS ({sets}, ())"
+        " UNION ALL"
+        f" SELECT {TEAM}, NULL, NULL, NULL, NULL, NULL, l.team_id, {agg_sql}"
+        f" FROM c LEFT JOIN {CaseTeam._meta.db_table} l"
+        " ON l.case_id = c.id AND l.organization_id = c.organization_id GROUP BY l.team_id"
+    )
+    if week_column:
+        # The weekly series counts only (its first figure): no durations sorted per week.
+        week = f"date_trunc('week', c.{week_column} AT TIME ZONE %(tz)s)::date"
+        nulls = "".join(
+            ", NULL::float8[]" if "percentile" in expr else ", NULL::bigint"
+            for expr in list(aggs.values())[1:]
+        )
+        sql += (
+            f" UNION ALL SELECT {WEEKLY}, NULL, NULL, NULL, NULL, {week}, NULL, count(*){nulls}"
+            f" FROM c GROUP BY {week}"
+        )
     return sql, list(aggs)
 
 
-def _set_of(g: int, with_week: bool) -> str:
-    """The breakdown a GROUPING() value names (-1: the team branch)."""
-    if g == -1:
+def _set_of(g: int) -> str:
+    """The breakdown a row answers: GROUPING()'s bits, or the team or weekly branch."""
+    if g == TEAM:
         return "team"
-    width = len(COLUMNS) + (1 if with_week else 0)
-    present = [i for i in range(width) if not g & (1 << (width - 1 - i))]
-    if not present:
-        return TOTAL
-    if present[0] == len(COLUMNS):
+    if g == WEEKLY:
         return WEEK
-    return COLUMNS[present[0]][1]
+    present = [i for i in range(len(COLUMNS)) if not g & (1 << (len(COLUMNS) - 1 - i))]
+    return COLUMNS[present[0]][1] if present else TOTAL
 
 
 def _seconds_to_deltas(values: list[float | None] | None) -> list[dt.timedelta | None]:
@@ -177,11 +193,11 @@ def grouped_rows(
         # The percentiles sort each group's durations: in memory rather than in temporary
         # files (the default 4 MB spills at a year of 200,000 cases). For this transaction only.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        for kind, (_rows, _aggs, week_column) in KINDS.items():
+        for kind in KINDS:
             sql, names = kind_sql(kind, f)
             cursor.execute(sql, params)
             for g, source, category, assignee, supplier, week, team, *values in cursor.fetchall():
-                target = _set_of(g, week_column is not None)
+                target = _set_of(g)
                 figures = dict(zip(names, values, strict=True))
                 for name in ("first_response", "resolution"):
                     if name in figures:
