@@ -31,6 +31,8 @@ SOURCE_DIRS = (
     "inquiries",
     "portal",
     "privacy",
+    "search",
+    "reports",
     "templates",
     "static",
 )
