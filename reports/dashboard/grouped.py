@@ -25,10 +25,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseTeam, Category
+from config.db_router import read_alias
 from customers.models import Supplier
 from organizations.models import Organization, Team
 from properties.models import Property
@@ -189,7 +190,10 @@ def grouped_rows(
     }
     groups: dict[str, dict[Any, dict[str, Any]]] = {}
     weekly: dict[str, dict[dt.date, int]] = {"created": {}, "closed": {}}
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Where reads go (the replica under `replica_view`, config/db_router.py), asked before this
+    # transaction opens: a transaction on the primary would keep the reads there.
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         # The percentiles sort each group's durations: in memory rather than in temporary
         # files (the default 4 MB spills at a year of 200,000 cases). For this transaction only.
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -236,7 +240,7 @@ def group_names(groups: dict[str, dict[Any, dict[str, Any]]]) -> dict[str, dict[
             params.append(ids)
     names: dict[str, dict[Any, str]] = {}
     if selects:
-        with connection.cursor() as cursor:
+        with connections[read_alias()].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(selects), params)
             for key, pk, name in cursor.fetchall():
                 names.setdefault(key, {})[pk] = name or ""
