@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,9 +77,11 @@ def measure(base: str, sessions: dict, rounds: int) -> None:
         for slug, session in sessions.items():
             for q in PAGE_QUERIES:
                 expect = 302 if q.startswith("#") else 200
-                page[q].append(timed(session, f"{base}/{slug}/search/?q={q}", expect))
+                url = f"{base}/{slug}/search/?q={quote(q)}"
+                page[q].append(timed(session, url, expect))
             for q in SUGGEST_QUERIES:
-                suggest[q].append(timed(session, f"{base}/{slug}/search/suggest/?q={q}", 200))
+                url = f"{base}/{slug}/search/suggest/?q={quote(q)}"
+                suggest[q].append(timed(session, url, 200))
     for title, table in (("Results page", page), ("Suggestions", suggest)):
         print(f"\n{title}\n\n| query | median ms | p95 ms |\n|---|---|---|")
         for q, values in table.items():

@@ -51,11 +51,10 @@ LEAKPROOF_FUNCTIONS = (
     "pg_catalog.upper(text)",
     "pg_catalog.replace(text, text, text)",
     "pg_catalog.textlike(text, text)",
-    # The top bar's search (search/selectors): full-text `@@` and pg_trgm's `%` (similarity).
-    # They raise nothing about a row's value either; pg_trgm's live in the extension's schema
-    # (found through the search path) and are skipped where the extension is not installed.
+    # The top bar's search (search/selectors.py): full-text `@@`, which raises nothing about
+    # a row's value either (its trigram conditions are the LIKEs above). A function missing
+    # from this installation is skipped.
     "pg_catalog.ts_match_vq(tsvector, tsquery)",
-    "similarity_op(text, text)",
 )
 
 
