@@ -155,7 +155,7 @@ def main() -> None:
     finally:
         stop_server(server)
     if not args.no_explain:
-        os.environ.update(DATABASE_APP_USER=env["DATABASE_APP_USER"], DEBUG="false")
+        os.environ.update(env)  # the server's settings: DEBUG off, the application's role
         explain(slugs[-1])
 
 
