@@ -65,6 +65,8 @@ ENDPOINTS: dict[str, list[str]] = {
         *("q", "status", "type", "severity", "property", "responsible", "overdue", "page"),
     ],
     "cases:deviation_new": ["case"],
+    "search:search": ["q", "kind", "open"],
+    "search:suggest": ["q"],
 }
 # Views that read the query string but only as a yes/no flag, or only on POST.
 NOT_LISTED = {
