@@ -180,9 +180,13 @@ def inbox_with_counts(
     after: str | None = None,
     before: str | None = None,
     size: int | None = None,
+    counts: dict[str, int] | None = None,
 ) -> Inbox:
     """Page `after`/`before` of `user`'s inbox tab `tab`, keyset-paginated like the case list,
-    with every tab's count. Two queries, whatever the page or the size of the inbox."""
+    with every tab's count. Two queries, whatever the page or the size of the inbox.
+
+    `counts` (the tab counts read earlier, see inbox_counts.py) skips counting: only the
+    tab's page is read, which PostgreSQL narrows by the tab's condition in every part."""
     name, descending = parse_sort(sort)
     key = SORT_KEYS[name]
     window = keyset_window(
@@ -193,28 +197,31 @@ def inbox_with_counts(
     tab_sql, tab_params = _tab_sql(tab)
     where_sql, where_params, order_sql = window.sql("sort_value", "id", _adapt(key.kind))
     *_, outer_order = window.sql("page.sort_value", "page.id", _adapt(key.kind))
-    counts = [_tab_sql(t) for t in INBOX_TABS]
-    counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE {cond})" for cond, _ in counts)
     reasons_sql, reasons_params = _reasons_sql(user)
-    sql = (
-        f"WITH inbox AS ({members_sql}),"
-        f" page AS (SELECT id, sort_value FROM inbox WHERE {tab_sql} AND {where_sql}"
+    page_sql = (
+        f"page AS (SELECT id, sort_value FROM inbox WHERE {tab_sql} AND {where_sql}"
         f" ORDER BY {order_sql} LIMIT %s)"
-        f" SELECT tabs.*, page.id, {reasons_sql} FROM (SELECT {counts_sql} FROM inbox) AS tabs"
-        f" LEFT JOIN page ON 1 = 1 ORDER BY {outer_order}"
     )
-    params = [
-        *members_params,
-        *tab_params,
-        *where_params,
-        window.size + 1,
-        *reasons_params,
-        *[p for _, cond_params in counts for p in cond_params],
-    ]
+    params = [*members_params, *tab_params, *where_params, window.size + 1, *reasons_params]
+    if counts is None:
+        tabs = [_tab_sql(t) for t in INBOX_TABS]
+        counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE {cond})" for cond, _ in tabs)
+        sql = (
+            f"WITH inbox AS ({members_sql}), {page_sql}"
+            f" SELECT tabs.*, page.id, {reasons_sql} FROM (SELECT {counts_sql} FROM inbox) AS tabs"
+            f" LEFT JOIN page ON 1 = 1 ORDER BY {outer_order}"
+        )
+        params += [p for _, cond_params in tabs for p in cond_params]
+        id_at = len(INBOX_TABS)
+    else:
+        sql = (
+            f"WITH inbox AS ({members_sql}), {page_sql}"
+            f" SELECT page.id, {reasons_sql} FROM page ORDER BY {outer_order}"
+        )
+        id_at = 0
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    id_at = len(INBOX_TABS)
     ids = [row[id_at] for row in result if row[id_at] is not None]
     reached = {row[id_at]: row[id_at + 1 :] for row in result if row[id_at] is not None}
     found = (
@@ -229,5 +236,7 @@ def inbox_with_counts(
         row.reasons = _reasons(row, user, *reached[pk])
     return Inbox(
         page=window.page([found[pk] for pk in ids if pk in found]),
-        counts=dict(zip(INBOX_TABS, result[0][: len(INBOX_TABS)], strict=True)),
+        counts=counts
+        if counts is not None
+        else dict(zip(INBOX_TABS, result[0][: len(INBOX_TABS)], strict=True)),
     )

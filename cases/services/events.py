@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from cases.models import Case, CaseEvent, Task
+from cases.selectors.inbox_counts import forget_inbox_counts
 from organizations.audit import actor_fields, audit_bulk_create, value_text
 from organizations.models import User
 from organizations.models_audit import AuditAction, AuditEvent, AuditModule
@@ -77,6 +78,7 @@ def event_save(event: CaseEvent) -> CaseEvent:
     """Insert a built event and its audit row (for code that sets more on the event first)."""
     event.save(force_insert=True)
     audit_bulk_create([audit_event_for(event)])
+    _forget_counts([event])
     return event
 
 
@@ -87,7 +89,21 @@ def events_save(events: list[CaseEvent], *, batch_size: int | None = None) -> li
         return events
     CaseEvent.objects.bulk_create(events, batch_size=batch_size)
     audit_bulk_create([audit_event_for(event) for event in events])
+    _forget_counts(events)
     return events
+
+
+def _forget_counts(events: list[CaseEvent]) -> None:
+    """Every change to a case writes history, so here the inbox tab counts its actor and the
+    case's assignee and creator see are forgotten (cached briefly, cases.selectors.inbox)."""
+    by_org: dict[int, set[int]] = {}
+    for event in events:
+        case = event.case
+        by_org.setdefault(event.organization_id, set()).update(
+            (event.actor_id, case.assignee_id, case.created_by_id)
+        )
+    for org_id, user_ids in by_org.items():
+        forget_inbox_counts(org_id, user_ids)
 
 
 # What each kind of history entry is in the organization's audit trail (organizations.audit):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from cases.forms_lists import BulkActionForm, CaseFilterForm, ListChoices
 from cases.selectors.inbox import INBOX_TABS, inbox_with_counts
+from cases.selectors.inbox_counts import cached_inbox_counts, remember_inbox_counts
 from cases.selectors.lists import case_list_filtered, case_page
 from cases.views.lists_table import optional_url, query_url, rows_html, table_context
 from customers.models import Customer
@@ -76,6 +77,7 @@ def render_inbox(
     tab = params.get("tab")
     if tab not in INBOX_TABS:
         tab = "unanswered"
+    known = cached_inbox_counts(org, user)
     found = inbox_with_counts(
         org,
         user,
@@ -83,7 +85,10 @@ def render_inbox(
         sort=params.get("sort"),
         after=params.get("after"),
         before=params.get("before"),
+        counts=known,
     )
+    if known is None:
+        remember_inbox_counts(org, user, found.counts)
     page, counts = found.page, found.counts
     choices = ListChoices(org)
     path = reverse("cases:inbox", kwargs={"org_slug": org.slug})
