@@ -28,6 +28,7 @@ from typing import BinaryIO
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,29 +83,33 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterat
 
 
 def _xlsx_cell(sheet, value: object):
-    from openpyxl.cell import WriteOnlyCell
-
+    """A value for openpyxl's write-only sheet. Plain values are appended as they are (a cell
+    object per value costs more than the XML writing itself); only a datetime (for its format)
+    and text that openpyxl would take for a formula get a cell of their own."""
+    if value is None or isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if isinstance(value, dt.datetime):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=_local(value))
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
+        return value  # openpyxl's own date format is yyyy-mm-dd
+    text = _clean_text(str(value))
+    if text.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # text, never a formula
         return cell
-    if isinstance(value, bool):
-        return WriteOnlyCell(sheet, value=_("Yes") if value else _("No"))
-    if value is None or isinstance(value, int | float | Decimal):
-        return WriteOnlyCell(sheet, value=value)
-    cell = WriteOnlyCell(sheet, value=_clean_text(str(value)))
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
+    return text
 
 
 def _clean_text(text: str) -> str:
     # XML 1.0 (and so XLSX) cannot hold most control characters; openpyxl refuses them.
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
