@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from organizations.file_jobs import file_jobs_expire, file_jobs_sweep
 from organizations.models import Organization, User
 from organizations.scoping import check_same_org
 from printing.formats import label_format
@@ -184,28 +185,9 @@ def print_job_run(job_id: int) -> PrintJob | None:
 
 def print_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
     """Re-enqueue jobs still queued after the grace period, or running past their lease."""
-    now = now or timezone.now()
-    stale = PrintJob.objects.filter(
-        status=PrintJob.Status.QUEUED, created_at__lt=now - SWEEP_GRACE, expires_at__gt=now
-    ).values_list("organization_id", "pk")
-    lost = PrintJob.objects.filter(
-        status=PrintJob.Status.RUNNING, started_at__lt=now - LEASE, expires_at__gt=now
-    ).values_list("organization_id", "pk")
-    ids = sorted({*stale[:500], *lost[:500]}, key=lambda pair: pair[1])
-    for organization_id, job_id in ids:
-        _enqueue(organization_id, job_id)
-    if ids:
-        logger.info("printing: sweeper re-enqueued %d jobs", len(ids))
-    return len(ids)
+    return file_jobs_sweep(PrintJob, _enqueue, grace=SWEEP_GRACE, lease=LEASE, now=now)
 
 
 def print_jobs_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete the files of expired jobs (the rows stay a while as a record, then go)."""
-    now = now or timezone.now()
-    count = 0
-    for job in PrintJob.objects.filter(expires_at__lte=now).exclude(file="").iterator():
-        job.file.delete(save=False)
-        PrintJob.objects.filter(pk=job.pk).update(file="")
-        count += 1
-    PrintJob.objects.filter(expires_at__lte=now - datetime.timedelta(days=7)).delete()
-    return count
+    """Delete the files of expired jobs (the rows stay a week as a record, then go)."""
+    return file_jobs_expire(PrintJob, now=now)

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.audit import audit_record
+from organizations.file_jobs import file_jobs_expire, file_jobs_sweep
 from organizations.models import Membership, Organization, User
 from organizations.scoping import STAFF_ROLES
 from organizations.tabular import FORMATS, write_table
@@ -194,28 +195,9 @@ def export_job_run(job_id: int) -> ExportJob | None:
 
 def export_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
     """Re-enqueue jobs still queued after the grace period, or running past their lease."""
-    now = now or timezone.now()
-    stale = ExportJob.objects.filter(
-        status=ExportJob.Status.QUEUED, created_at__lt=now - SWEEP_GRACE, expires_at__gt=now
-    ).values_list("organization_id", "pk")
-    lost = ExportJob.objects.filter(
-        status=ExportJob.Status.RUNNING, started_at__lt=now - LEASE, expires_at__gt=now
-    ).values_list("organization_id", "pk")
-    ids = sorted({*stale[:500], *lost[:500]}, key=lambda pair: pair[1])
-    for organization_id, job_id in ids:
-        _enqueue(organization_id, job_id)
-    if ids:
-        logger.info("exports: sweeper re-enqueued %d jobs", len(ids))
-    return len(ids)
+    return file_jobs_sweep(ExportJob, _enqueue, grace=SWEEP_GRACE, lease=LEASE, now=now)
 
 
 def export_jobs_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete the files of expired jobs (the rows stay a week as a record, then go)."""
-    now = now or timezone.now()
-    count = 0
-    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file="").iterator():
-        job.file.delete(save=False)
-        ExportJob.objects.filter(pk=job.pk).update(file="")
-        count += 1
-    ExportJob.objects.filter(expires_at__lte=now - datetime.timedelta(days=7)).delete()
-    return count
+    return file_jobs_expire(ExportJob, now=now)
