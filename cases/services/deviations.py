@@ -53,6 +53,8 @@ FIELDS = (
 )
 TITLE_MAX = 200
 LOCATION_MAX = 200
+
+
 @dataclass
 class DeviationData:
     """The editable fields of a deviation, for registering and for editing."""
