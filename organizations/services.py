@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 import filetype
@@ -337,6 +337,7 @@ def organization_update(
     `email_signature` (plain text, None keeps it) ends the e-mails to customers and suppliers."""
     old_logo = org.logo.name
     before = model_snapshot(org, ORGANIZATION_AUDIT_FIELDS)
+    old_language = org.default_language
     org.name, org.default_language = name, default_language
     org.time_zone, org.brand_color = time_zone, brand_color
     if email_signature is not None:
@@ -367,5 +368,18 @@ def organization_update(
     changes = audit_changes(before, org, ORGANIZATION_AUDIT_FIELDS)
     if changes:
         _audit(org, actor, org, "changed", changes)
+    if org.default_language != old_language:
+        for hook in LANGUAGE_CHANGED_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(org.pk))
     logger.info("Organization %s settings changed by %s", org.slug, actor)
     return org
+
+
+# Called after commit with the organization's id when its language changed; apps above register
+# here (the search rebuilds its stemmed text in the new language: search/apps.py).
+LANGUAGE_CHANGED_HOOKS: list[Callable[[int], None]] = []
+
+
+def register_language_changed(hook: Callable[[int], None]) -> None:
+    if hook not in LANGUAGE_CHANGED_HOOKS:
+        LANGUAGE_CHANGED_HOOKS.append(hook)

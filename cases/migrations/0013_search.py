@@ -11,7 +11,7 @@
   from the row's text in its organization's language (no Django field: nothing in Python
   writes it, and rows loaded with COPY get it too), with GIN indexes on
   (organization_id, search_vector) through btree_gin so one organization's matches are read
-  from the index. Changing an organization's language does not rebuild its vectors (README).
+  from the index. A change of an organization's language re-stems its rows (search/services.py).
 
 The backfill runs across organizations (`app.all_organizations`), as the tables are under
 row-level security, FORCE included, for a non-superuser owner.
