@@ -142,32 +142,58 @@ def composer_context(
     forward_form=None,
     attachments=None,
     tab: str = "",
+    lazy: bool = False,
 ) -> dict:
     """The composer: internal note, reply to the customer (e-mail and/or SMS, to the case's
-    customer or the inquiry's sender by default) and forward to an external contact."""
-    org = request.org
-    if attachments is None:
-        attachments = case_attachments(org, case)
-    contact = case_contact(org, case)
-    reply_initial = {
-        "send_email": bool(contact["email"]),
-        "send_sms": not contact["email"] and bool(contact["phone"]),
-        "email": contact["email"],
-        "phone": contact["phone"],
-    }
-    forward_initial = {"text": f"{case.title}\n\n{case.description}".strip()}
+    customer or the inquiry's sender by default) and forward to an external contact.
+
+    With `lazy` (the page) the reply and forward forms are left out unless bound or named by
+    `tab`: their tabs load them when opened (cases:reply_form, cases:forward_form), so the
+    customer's contact and the saved replies are not read on every view of the case."""
     bound = reply_form or forward_form
-    return {
+    composer_tab = tab or ("reply_form" if reply_form else "forward_form" if bound else "")
+    context = {
         "case": case,
         "note_form": fast(note_form or NoteForm()),
-        "reply_form": fast(reply_form or ReplyForm(attachments=attachments, initial=reply_initial)),
-        "forward_form": fast(
-            forward_form or ForwardForm(attachments=attachments, initial=forward_initial)
-        ),
+        "composer_tab": composer_tab,
+    }
+    with_reply = not lazy or composer_tab == "reply_form"
+    with_forward = not lazy or composer_tab == "forward_form"
+    if attachments is None and (with_reply or with_forward):
+        attachments = case_attachments(request.org, case)
+    if with_reply:
+        context.update(reply_context(request, case, attachments, reply_form))
+    if with_forward:
+        context.update(forward_context(request, case, attachments, forward_form))
+    return context
+
+
+def reply_context(request: HttpRequest, case: Case, attachments, reply_form=None) -> dict:
+    """The reply form (to the case's customer or the inquiry's sender by default)."""
+    org = request.org
+    contact = case_contact(org, case)
+    if reply_form is None:
+        reply_initial = {
+            "send_email": bool(contact["email"]),
+            "send_sms": not contact["email"] and bool(contact["phone"]),
+            "email": contact["email"],
+            "phone": contact["phone"],
+        }
+        reply_form = ReplyForm(attachments=attachments, initial=reply_initial)
+    return {
+        "case": case,
+        "reply_form": fast(reply_form),
         "reply_contact": contact,
         "saved_replies": saved_replies(org),
-        "composer_tab": tab or ("reply_form" if reply_form else "forward_form" if bound else ""),
     }
+
+
+def forward_context(request: HttpRequest, case: Case, attachments, forward_form=None) -> dict:
+    """The forward form, starting with the case's title and description."""
+    if forward_form is None:
+        initial = {"text": f"{case.title}\n\n{case.description}".strip()}
+        forward_form = ForwardForm(attachments=attachments, initial=initial)
+    return {"case": case, "forward_form": fast(forward_form)}
 
 
 def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
@@ -177,6 +203,7 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
     "status" is one): so this takes no other keyword argument, which a field could shadow."""
     org = request.org
     open_form = request.GET.get("form", "")  # "Add task" or "Log time" asked for without JS
+    composer = request.GET.get("composer", "")  # "reply" or "forward" asked for without JS
     attachments = case_attachments(org, case)
     tasks = case_tasks(org, case)
     time = case_time(org, case)
@@ -216,6 +243,8 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
             reply_form=bound.get("reply_form"),
             forward_form=bound.get("forward_form"),
             attachments=attachments,
+            tab=f"{composer}_form" if composer in ("reply", "forward") else "",
+            lazy=True,
         ),
     }
     return render(request, "cases/detail/page.html", context)

@@ -184,9 +184,18 @@
   function composeTab(tabId, fieldSelector) {
     const tab = document.getElementById(tabId);
     tab?.click();
-    const field = document.querySelector(fieldSelector);
-    field?.scrollIntoView({ block: "center" });
-    field?.focus();
+    const focusField = () => {
+      const field = document.querySelector(fieldSelector);
+      field?.scrollIntoView({ block: "center" });
+      field?.focus();
+      return field;
+    };
+    // The reply form loads when its tab opens (forms/reply/): focus it once it is there.
+    if (!focusField()) {
+      document.addEventListener("htmx:load", function loaded() {
+        if (focusField()) document.removeEventListener("htmx:load", loaded);
+      });
+    }
   }
 
   const actions = {

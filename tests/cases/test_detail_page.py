@@ -63,8 +63,38 @@ def test_case_page_composer_separates_internal_notes_from_replies(tenant, staff_
     assert "Internal note: only your colleagues can see it, never the customer." in html
     reply_tab = html[html.index('id="composer-tab-reply"') :].split(">")[0]
     assert "disabled" not in reply_tab
-    assert f'action="/{tenant.org.slug}/cases/{case.number}/reply/"' in html
-    assert f'action="/{tenant.org.slug}/cases/{case.number}/forward/"' in html
+    # The reply and forward forms load when their tab opens (issue 14).
+    base = f"/{tenant.org.slug}/cases/{case.number}"
+    assert f'hx-get="{base}/forms/reply/"' in html and f'hx-get="{base}/forms/forward/"' in html
+    assert f'action="{base}/reply/"' not in html
+    hx = {"HX-Request": "true"}
+    reply = staff_client.get(case_url(case, "forms/reply/"), headers=hx).content.decode()
+    assert f'action="{base}/reply/"' in reply
+    forward = staff_client.get(case_url(case, "forms/forward/"), headers=hx).content.decode()
+    assert f'action="{base}/forward/"' in forward
+
+
+@pytest.mark.parametrize("kind", ["reply", "forward"])
+def test_without_javascript_the_composer_tab_opens_on_the_page(tenant, staff_client, kind):
+    case = make_case(tenant.org, tenant.caseworker)
+
+    response = staff_client.get(case_url(case, f"forms/{kind}/"))
+
+    assert response.status_code == 302
+    assert response["Location"] == case_url(case) + f"?composer={kind}#composer-{kind}"
+    html = staff_client.get(response["Location"]).content.decode()
+    assert f'action="/{tenant.org.slug}/cases/{case.number}/{kind}/"' in html
+    assert f'data-composer-tab="{kind}_form"' in html
+
+
+@pytest.mark.parametrize("kind", ["reply", "forward"])
+def test_composer_forms_are_refused_to_outsiders_and_suppliers(tenant, outsider_client, kind):
+    case = make_case(tenant.org, tenant.caseworker)
+    hx = {"HX-Request": "true"}
+
+    assert outsider_client.get(case_url(case, f"forms/{kind}/"), headers=hx).status_code == 404
+    supplier = tenant.client_for(tenant.supplier)
+    assert supplier.get(case_url(case, f"forms/{kind}/"), headers=hx).status_code == 403
 
 
 def test_case_page_lists_history_oldest_first_with_the_composer_below(tenant, staff_client):

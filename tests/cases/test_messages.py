@@ -43,7 +43,7 @@ def reply(client, case, **fields):
 
 
 def test_reply_form_defaults_to_the_customers_address_and_number(case, staff_client):
-    html = staff_client.get(case_url(case)).content.decode()
+    html = staff_client.get(case_url(case, "forms/reply/"), headers=HX).content.decode()
 
     assert 'name="reply-email" value="kari@example.net"' in html
     assert 'name="reply-phone" value="91122333"' in html
@@ -409,7 +409,7 @@ def test_case_page_reads_the_outbox_in_one_query_for_1_and_30_messages(
 def test_saved_replies_are_offered_in_the_composer(tenant, case, staff_client):
     SavedReply.objects.create(organization=tenant.org, title="Thanks", body="Thank you <3")
 
-    html = staff_client.get(case_url(case)).content.decode()
+    html = staff_client.get(case_url(case, "forms/reply/"), headers=HX).content.decode()
 
     assert 'data-saved-reply-target="id_reply-text"' in html
     assert 'data-body="Thank you &lt;3"' in html
@@ -432,7 +432,7 @@ def test_forward_form_starts_with_the_case_title_and_description(tenant, staff_c
         tenant.org, tenant.caseworker, title="Fukt i kjeller", description="Vann på gulvet."
     )
 
-    html = staff_client.get(case_url(case)).content.decode()
+    html = staff_client.get(case_url(case, "forms/forward/"), headers=HX).content.decode()
 
     assert "Fukt i kjeller\n\nVann på gulvet.</textarea>" in html
 
@@ -453,7 +453,7 @@ def test_reply_goes_to_the_inquirys_sender_when_the_case_has_no_customer(tenant,
     )
     Inquiry.objects.filter(pk=inquiry.pk).update(case=case, status=Inquiry.Status.CONVERTED)
 
-    html = staff_client.get(case_url(case)).content.decode()
+    html = staff_client.get(case_url(case, "forms/reply/"), headers=HX).content.decode()
 
     assert 'name="reply-email" value="per@example.net"' in html
     assert 'name="reply-phone" value="+4799887766"' in html

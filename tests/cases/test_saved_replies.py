@@ -94,5 +94,7 @@ def test_composer_links_admins_to_the_saved_replies(tenant, admin_client_org, st
     case = make_case(tenant.org, tenant.caseworker)
     link = f'href="/{tenant.org.slug}/settings/saved-replies/"'
 
-    assert link in admin_client_org.get(case_url(case)).content.decode()
-    assert link not in staff_client.get(case_url(case)).content.decode()
+    form = case_url(case, "forms/reply/")  # the reply tab's form
+    hx = {"HX-Request": "true"}
+    assert link in admin_client_org.get(form, headers=hx).content.decode()
+    assert link not in staff_client.get(form, headers=hx).content.decode()
