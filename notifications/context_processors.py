@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import functools
 
-from notifications.selectors import unread_count, unread_elsewhere
+from notifications.selectors import cached_unread_count, unread_elsewhere
 
 
 class UnreadElsewhere:
@@ -28,7 +28,8 @@ def bell(request):
     """The unread count for the top-bar bell of the current organization.
 
     One count on the partial index `notification_unread_idx`, and only when a page shows the
-    bell: the template calls `bell_unread_count`; fragments that do not, cost nothing.
+    bell: the template calls `bell_unread_count`; fragments that do not, cost nothing. The
+    count is cached briefly (notifications.selectors.cached_unread_count).
     """
     org = getattr(request, "org", None)
     user = getattr(request, "user", None)
@@ -37,7 +38,7 @@ def bell(request):
 
     @functools.cache
     def count() -> int:
-        return unread_count(org, user)
+        return cached_unread_count(org, user)
 
     return {
         "bell_enabled": True,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Notification
+from notifications.selectors import forget_unread_counts
 from organizations.models import Organization, User
 
 
@@ -27,7 +28,9 @@ def notification_create_many(
         for r in recipients
         if actor is None or r.pk != actor.pk
     ]
-    return Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    forget_unread_counts(org.pk, [row.recipient_id for row in rows])
+    return created
 
 
 @transaction.atomic
@@ -37,4 +40,6 @@ def notification_mark_read(
     qs = Notification.objects.filter(organization=org, recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    forget_unread_counts(org.pk, [user.pk])
+    return marked

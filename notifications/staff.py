@@ -20,6 +20,7 @@ from customers.models import Supplier
 from notifications.messages import language_for, render, template_for
 from notifications.models import Notification, OutboundMessage
 from notifications.outbox import message_queue_many
+from notifications.selectors import forget_unread_counts
 from organizations.models import Membership, Organization, User
 
 Email = OutboundMessage.Kind
@@ -119,6 +120,7 @@ def notify_staff_many(
                 )
             )
     Notification.objects.bulk_create(rows)
+    forget_unread_counts(org.pk, [row.recipient_id for row in rows])
     message_queue_many(emails)
     return rows
 

@@ -194,3 +194,26 @@ def test_outsiders_own_notification_id_under_their_prefix_cannot_open_ours(
     assert response.status_code == 404
     n.refresh_from_db()
     assert n.read_at is None
+
+
+def test_bell_count_is_cached_and_forgotten_when_notifications_change(
+    tenant, staff_client, django_assert_num_queries
+):
+    """Issue 14: every staff page shows the bell, so its count is cached briefly; making a
+    notification or marking them read forgets it at once."""
+    from notifications.selectors import cached_unread_count
+    from notifications.services import notification_mark_read
+
+    org, me = tenant.org, tenant.caseworker
+    _notify(org, me)
+    assert cached_unread_count(org, me) == 1
+    with django_assert_num_queries(0):
+        assert cached_unread_count(org, me) == 1
+
+    _notify(org, me)
+    assert cached_unread_count(org, me) == 2
+    notification_mark_read(org=org, user=me)
+    assert cached_unread_count(org, me) == 0
+    # A write outside the services is seen when the short-lived count expires, not before.
+    Notification.objects.create(organization=org, recipient=me, kind="mention", text="x")
+    assert cached_unread_count(org, me) == 0
