@@ -83,6 +83,10 @@
   function save(form) {
     if (form.dataset.saving) return;
     form.dataset.saving = "1";
+    // The editor may be changed before htmx has processed it (htmx does so as the swap settles,
+    // and the editor's control has focus from afterSwap on): process it now, or the browser
+    // would send the form itself and reload the page.
+    window.htmx?.process(form);
     form.requestSubmit();
   }
 
@@ -146,13 +150,21 @@
     }
   });
 
-  // After a save (or a refusal) the panel is new: focus what the answer points at.
-  document.addEventListener("htmx:afterSettle", (event) => {
+  // After a save (or a refusal) the panel is new: focus what the answer points at, once. Any
+  // settle may be the one (the panel's own, or an out-of-band part settling after it; the event's
+  // target can be the panel element that was replaced), so each new panel is looked at until its
+  // focus is placed.
+  document.addEventListener("htmx:afterSettle", () => {
     const panel = document.getElementById("case-panel");
-    if (!panel || !(event.detail.target === panel || event.detail.elt?.id === "case-panel")) return;
+    if (!panel || panel.dataset.focusPlaced) return;
     const invalid = panel.querySelector(".prop.editing .field-invalid :is(select, input, textarea)");
     const target = invalid || panel.querySelector("[data-focus]");
-    target?.focus();
+    if (!target) return;
+    panel.dataset.focusPlaced = "1";
+    // After the other parts of the answer (header, toast, history) have settled too.
+    window.setTimeout(() => {
+      if (target.isConnected) target.focus();
+    }, 0);
   });
 
   function foldOnPhone(root) {
