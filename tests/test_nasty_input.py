@@ -41,6 +41,10 @@ ENDPOINTS: dict[str, list[str]] = {
         *("source", "created_from", "customer", "property", "sort", "after", "before"),
     ],
     "cases:case_new": ["customer", "property"],
+    "cases:case_new_property": ["customer"],
+    "cases:case_detail": ["edit", "form", "composer"],
+    "cases:assignee_options": ["q"],
+    "cases:case_merge": ["into"],
     "cases:supplier_work": ["show"],
     "cases:mention_candidates": ["q"],
     "customers:customer_list": ["q", "page"],
@@ -56,7 +60,7 @@ ENDPOINTS: dict[str, list[str]] = {
     "properties:container_autocomplete": ["q", "property"],
     "properties:container_create": ["property"],
     "properties:agreement_create": ["property", "customer"],
-    "inquiries:inquiry_list": ["status", "channel", "date_from", "date_to", "page"],
+    "inquiries:inquiry_list": ["status", "channel", "date_from", "date_to", "page", "preview"],
     "inquiries:received_emails": ["status", "page"],
     "privacy:settings": ["page"],
     "organizations:events": ["module", "user", "date_from", "date_to", "after"],
@@ -67,6 +71,8 @@ ENDPOINTS: dict[str, list[str]] = {
     "cases:deviation_new": ["case"],
     "search:search": ["q", "kind", "open"],
     "search:suggest": ["q"],
+    "reports:case_export": ["format", "q", "status", "assignee", "sort", "after"],
+    "reports:saved_view_new": ["query"],
 }
 # Views that read the query string but only as a yes/no flag, or only on POST.
 NOT_LISTED = {
@@ -74,6 +80,11 @@ NOT_LISTED = {
     "inquiries:inquiry_attachment": "?download= is only tested for being set",
     "cases:deviation_file": "?download= is only tested for being set",
     "inquiries:inquiry_bulk": "POST only; its ids are covered by the bulk tests",
+    # The tray's filters carried along by the preview and conversion pages: read through
+    # inquiries/views/tray.py's tray_filters (InquiryFilterForm), as the tray itself reads them.
+    "inquiries:inquiry_preview": "tray filters only, parsed as inquiries:inquiry_list's",
+    "inquiries:inquiry_convert": "tray filters only, parsed as inquiries:inquiry_list's",
+    "inquiries:inquiry_convert_now": "tray filters only, parsed as inquiries:inquiry_list's",
 }
 
 

@@ -17,7 +17,7 @@ from cases.services.cases import case_close, case_url
 from cases.services.closing import OPEN_TASKS, open_tasks
 from cases.services.merge import case_merge, merge_candidates, merge_preview
 from organizations.scoping import STAFF_ROLES, org_view
-from organizations.web import is_htmx
+from organizations.web import is_htmx, parse_id
 
 
 def merged_redirect(request: HttpRequest, case: Case) -> HttpResponse | None:
@@ -37,10 +37,10 @@ def merged_redirect(request: HttpRequest, case: Case) -> HttpResponse | None:
 
 def _survivor(request: HttpRequest, value: str) -> Case | None:
     """The case typed or chosen as the one to merge into, within the organization only."""
-    value = (value or "").strip().lstrip("#")
-    if not value.isdigit() or len(value) > 9:
+    number = parse_id((value or "").strip().lstrip("#"))
+    if number is None:
         return None
-    return Case.objects.filter(organization=request.org, number=int(value)).first()
+    return Case.objects.filter(organization=request.org, number=number).first()
 
 
 @require_http_methods(["GET", "POST"])
