@@ -40,6 +40,23 @@ def _config(secret: str) -> schemathesis.Config:
                     "expected-statuses": ["2XX", "3XX", "401", "403", "404", "409", "422", "429"]
                 },
             },
+            # Schemathesis sometimes sends a format-violating value as a "valid" one: "0.12" for
+            # the intake's `format: email` field in a multipart body (seen once in a full run,
+            # never alone; its issue #4592 is the same false positive), which the intake rightly
+            # refuses with 400. For this one operation 400 also counts as an answer to "valid"
+            # data; tests/inquiries pin that valid bodies are accepted and which are refused.
+            "operations": [
+                {
+                    "include-path": "/api/v1/inquiries/",
+                    "include-method": "POST",
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2XX", "3XX", "400", "401", "403", "404"]
+                            + ["409", "422", "429"]
+                        }
+                    },
+                }
+            ],
         }
     )
 

@@ -59,6 +59,22 @@ def _other_apps(org: Organization, admin) -> None:
         model = apps.get_model("printing", "PrintJob")
         if not model.objects.filter(organization=org).exists():
             model.objects.create(organization=org, kind="case", requested_by=admin)
+    if apps.is_installed("reports"):
+        model = apps.get_model("reports", "ExportJob")
+        if not model.objects.filter(organization=org).exists():
+            model.objects.create(organization=org, requested_by=admin, format="csv")
+        model = apps.get_model("reports", "SavedView")
+        if not model.objects.filter(organization=org).exists():
+            model.objects.create(organization=org, owner=admin, name="Fuzz", query="status=open")
+
+
+def _first_pk(app: str, model_name: str, org: Organization) -> list[str]:
+    """The first row of a model of an app that may not be installed, as a URL value."""
+    if not apps.is_installed(app):
+        return []
+    model = apps.get_model(app, model_name)
+    row = model.objects.filter(organization=org).order_by("pk").first()
+    return [str(row.pk)] if row else []
 
 
 def seed() -> Seeded:
@@ -131,6 +147,12 @@ def seed() -> Seeded:
         "role_id": [str(r.pk) for r in ContactRole.objects.filter(organization=org)[:1]],
         "policy_id": [str(policy.pk)],
         "closed_day_id": [str(closed_day.pk)],
+        # Several models end in "job" (print runs, exports): named, not guessed.
+        "job_id": _first_pk("printing", "PrintJob", org),
+        "export_id": _first_pk("reports", "ExportJob", org),
+        "view_id": _first_pk("reports", "SavedView", org),
+        "report": ["summary"],
+        "fmt": ["csv", "xlsx"],
         "uidb64": [urlsafe_base64_encode(force_bytes(admin.pk))],
         "token": [default_token_generator.make_token(admin)],
     }
