@@ -167,61 +167,50 @@ def _trigram_search(
     return sql, params
 
 
-def search_customers(org: Organization, text: SearchText, *, limit: int) -> Group:
-    if not text:
-        return Group("customers")
-    if not _postgres():
-        return fallback.customers(org, text, limit=limit)
-    sql, params = _trigram_search(
-        "customers",
+# kind: (table, columns read, expressions every word must be in, the one ranked by similarity)
+TRIGRAM_KINDS = {
+    "customers": (
         "customers_customer",
         "id, name, email, phone, address",
         ["UPPER(name::text)", "UPPER(email::text)", "REPLACE(phone, ' ', '')"],
         "UPPER(name::text)",
-        text,
-        limit,
-    )
-    params["org"] = org.pk
-    rows = _fetch(sql, params)
-    return Group("customers", rows, _total(rows))
-
-
-def search_properties(org: Organization, text: SearchText, *, limit: int) -> Group:
-    if not text:
-        return Group("properties")
-    if not _postgres():
-        return fallback.properties(org, text, limit=limit)
-    sql, params = _trigram_search(
-        "properties",
+    ),
+    "properties": (
         "properties_property",
         "id, name, address, postcode, city, property_number",
         ["UPPER(address::text)", "UPPER(name::text)", "UPPER(property_number::text)"],
         "UPPER(address::text)",
-        text,
-        limit,
-    )
-    params["org"] = org.pk
-    rows = _fetch(sql, params)
-    return Group("properties", rows, _total(rows))
-
-
-def search_containers(org: Organization, text: SearchText, *, limit: int) -> Group:
-    if not text:
-        return Group("containers")
-    if not _postgres():
-        return fallback.containers(org, text, limit=limit)
-    sql, params = _trigram_search(
-        "containers",
+    ),
+    "containers": (
         "properties_container",
         "id, container_id, fraction, placement_address",
         ["UPPER(container_id::text)"],
         "UPPER(container_id::text)",
-        text,
-        limit,
-    )
+    ),
+}
+
+
+def _trigram_group(kind: str, org: Organization, text: SearchText, limit: int) -> Group:
+    if not text:
+        return Group(kind)
+    if not _postgres():
+        return getattr(fallback, kind)(org, text, limit=limit)
+    sql, params = _trigram_search(kind, *TRIGRAM_KINDS[kind], text, limit)
     params["org"] = org.pk
     rows = _fetch(sql, params)
-    return Group("containers", rows, _total(rows))
+    return Group(kind, rows, _total(rows))
+
+
+def search_customers(org: Organization, text: SearchText, *, limit: int) -> Group:
+    return _trigram_group("customers", org, text, limit)
+
+
+def search_properties(org: Organization, text: SearchText, *, limit: int) -> Group:
+    return _trigram_group("properties", org, text, limit)
+
+
+def search_containers(org: Organization, text: SearchText, *, limit: int) -> Group:
+    return _trigram_group("containers", org, text, limit)
 
 
 # --- The page, the suggestions and the exact jump ---------------------------------------------
