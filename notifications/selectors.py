@@ -1,26 +1,23 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from notifications.models import Notification
 from organizations import tenancy
 from organizations.models import Organization, User
+from organizations.user_cache import forget_for_users, user_key
 
 # The bell's count is kept this long per organization and user (Django's cache, Redis in
 # production): every staff page shows it. The writes that change it (notifications made,
 # marked read: notifications.services, notifications.staff) forget it at once.
 UNREAD_TTL = 60
-
-
-def _unread_key(org_id: int, user_id: int) -> str:
-    return f"bell-unread:{org_id}:{user_id}"
+KIND = "bell-unread"
 
 
 def cached_unread_count(org: Organization, user: User) -> int:
     """unread_count, from the cache when it was read in the last UNREAD_TTL seconds."""
-    key = _unread_key(org.pk, user.pk)
+    key = user_key(KIND, org.pk, user.pk)
     count = cache.get(key)
     if count is None:
         count = unread_count(org, user)
@@ -29,12 +26,8 @@ def cached_unread_count(org: Organization, user: User) -> int:
 
 
 def forget_unread_counts(org_id: int, user_ids) -> None:
-    """Drop the cached bell counts of `user_ids`, now and when the transaction commits (a
-    request in between could cache the count of before)."""
-    keys = [_unread_key(org_id, pk) for pk in {pk for pk in user_ids if pk}]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """Drop the cached bell counts of `user_ids`."""
+    forget_for_users(KIND, org_id, user_ids)
 
 
 def unread_count(org: Organization, user: User) -> int:

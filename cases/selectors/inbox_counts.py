@@ -4,7 +4,8 @@ services or selectors, which use it)."""
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
+
+from organizations.user_cache import forget_for_users, user_key
 
 # The tab counts are cached per organization and user for this long, as help desks cache their
 # view counts: counting an inbox of ~15,000 cases is most of the page's database time, while
@@ -14,17 +15,16 @@ from django.db import transaction
 COUNTS_TTL = 30
 
 
+KIND = "inbox-counts"
+
+
 def inbox_counts_key(org_id: int, user_id: int) -> str:
-    return f"inbox-counts:{org_id}:{user_id}"
+    return user_key(KIND, org_id, user_id)
 
 
 def forget_inbox_counts(org_id: int, user_ids) -> None:
-    """Drop the cached tab counts of `user_ids` in organization `org_id`, now and again when
-    the transaction commits (a request in between could cache the counts of before)."""
-    keys = [inbox_counts_key(org_id, pk) for pk in {pk for pk in user_ids if pk}]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """Drop the cached tab counts of `user_ids` in organization `org_id`."""
+    forget_for_users(KIND, org_id, user_ids)
 
 
 def cached_inbox_counts(org, user) -> dict[str, int] | None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cases.forms_lists import ListChoices
 from organizations.models import Membership, Organization, Team, TeamMember, User
 from organizations.scoping import check_same_org
+from organizations.user_cache import forget_for_users, user_key
 from reports.models import SavedView
 from reports.services.case_export import (
     case_list_query_or_none,
@@ -34,8 +35,11 @@ MENU_MAX = 25  # views shown in the menu (all are on the saved views page)
 NAME_MAX = 80
 
 
+MENU_KIND = "reports:saved-views-menu"
+
+
 def menu_cache_key(org_id: int, user_id: int) -> str:
-    return f"reports:saved-views-menu:{org_id}:{user_id}"
+    return user_key(MENU_KIND, org_id, user_id)
 
 
 def visible_views(org: Organization, user: User) -> QuerySet[SavedView]:
@@ -68,9 +72,7 @@ def _forget_menus(org: Organization, *views: SavedView, owners: tuple[int, ...] 
                 "user_id", flat=True
             )
         )
-    transaction.on_commit(
-        lambda: cache.delete_many([menu_cache_key(org.pk, user_id) for user_id in users])
-    )
+    forget_for_users(MENU_KIND, org.pk, users)
 
 
 def _clean(org: Organization, name: str, team: Team | None) -> str:
