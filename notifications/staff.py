@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import translation
 
-from customers.models import Supplier
+from customers.models import Supplier, SupplierUser
 from notifications.messages import language_for, render, template_for
 from notifications.models import Notification, OutboundMessage
 from notifications.outbox import message_queue_many
@@ -184,14 +184,27 @@ def _email(
 def supplier_users(org: Organization, supplier: Supplier) -> list[User]:
     """The supplier's people who may sign in to `org`: active users with an active supplier
     membership."""
-    return list(
-        supplier.users.filter(
-            is_active=True,
-            memberships__organization=org,
-            memberships__is_active=True,
-            memberships__role=Membership.Role.SUPPLIER,
-        ).distinct()
+    return supplier_users_by_supplier(org, [supplier.pk]).get(supplier.pk, [])
+
+
+def supplier_users_by_supplier(org: Organization, supplier_ids) -> dict[int, list[User]]:
+    """supplier_users of several suppliers in one query: {supplier id: users}."""
+    links = (
+        SupplierUser.objects.filter(
+            organization=org,
+            supplier_id__in=set(supplier_ids),
+            user__is_active=True,
+            user__memberships__organization=org,
+            user__memberships__is_active=True,
+            user__memberships__role=Membership.Role.SUPPLIER,
+        )
+        .select_related("user")
+        .distinct()
     )
+    found: dict[int, list[User]] = {}
+    for link in links:
+        found.setdefault(link.supplier_id, []).append(link.user)
+    return found
 
 
 def supplier_email(

@@ -41,7 +41,7 @@ from notifications.staff import (
     absolute_url,
     notify_staff_many,
     supplier_email,
-    supplier_users,
+    supplier_users_by_supplier,
 )
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
@@ -239,15 +239,14 @@ def case_message_values(case: Case) -> dict[str, Any]:
 def supplier_bells(org: Organization, actor: User | None, cases: list[Case]) -> None:
     """A case handed to a supplier: each of the supplier's users who may sign in gets a bell
     notice linking to their work list (e-mails are decided apart: `notify_supplier`, or the
-    notice ticked when the case was opened). One user query per supplier, one insert."""
+    notice ticked when the case was opened). One user query, one insert."""
     work = reverse("cases:supplier_work", kwargs={"org_slug": org.slug})
-    users: dict[int, list[User]] = {}
+    cases = [c for c in cases if c.supplier_id is not None]
+    if not cases:
+        return
+    users = supplier_users_by_supplier(org, [c.supplier_id for c in cases])
     notices = []
     for case in cases:
-        if case.supplier_id is None:
-            continue
-        if case.supplier_id not in users:
-            users[case.supplier_id] = supplier_users(org, case.supplier)
         notices += [
             StaffNotice(
                 recipient=user,
@@ -255,7 +254,7 @@ def supplier_bells(org: Organization, actor: User | None, cases: list[Case]) -> 
                 text=partial(_supplier_text, case),
                 url=work,
             )
-            for user in users[case.supplier_id]
+            for user in users.get(case.supplier_id, [])
         ]
     notify_staff_many(org=org, actor=actor, notices=notices)
 
