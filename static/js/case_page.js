@@ -210,18 +210,27 @@
     }
   }
 
+  // A shortcut may come right after a swap, before htmx has processed the new content (it does
+  // so as the swap settles): process the element first, or its click would follow its link (the
+  // way in without JavaScript) and reload the page.
+  function press(element) {
+    if (!element) return;
+    window.htmx?.process(element);
+    element.click();
+  }
+
   const actions = {
     r: () => composeTab("composer-tab-reply", "#composer-reply textarea"),
     n: () => composeTab("composer-tab-note", "#composer-note textarea"),
     a: () => {
       openPanel();
-      document.getElementById("assign-me")?.click();
+      press(document.getElementById("assign-me"));
     },
     s: () => {
       openPanel();
-      document.querySelector("#prop-status .prop-value")?.click();
+      press(document.querySelector("#prop-status .prop-value"));
     },
-    u: () => document.querySelector("#case-toast [data-undo]")?.click(),
+    u: () => press(document.querySelector("#case-toast [data-undo]")),
     j: () => document.getElementById("case-next")?.click(),
     k: () => document.getElementById("case-previous")?.click(),
     "?": () => {
