@@ -221,6 +221,9 @@ SESSION_COOKIE_AGE = SESSION_REMEMBER_AGE
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "organizations.backends.ModelBackend",
+    # Sessions signed in before organizations.backends existed name Django's own; it stays
+    # listed so they keep working (it is never reached when signing in: the one above answers).
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

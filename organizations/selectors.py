@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.functional import SimpleLazyObject
 
 from organizations import tenancy
+from organizations.compiled import compiled_list
 from organizations.models import Invitation, Membership, Organization, Team, User
 
 
@@ -13,11 +14,15 @@ def user_memberships(user: User) -> list[Membership]:
     """The user's active memberships with their organizations, by organization name: read
     across organizations, the user's own rows only (sign-in, the switcher, the landing page)."""
     with tenancy.all_organizations("the signed-in user's own memberships"):
-        return list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("organization")
-            .order_by("organization__name")
-        )
+        return compiled_list("user_memberships", _memberships, user.pk, scoped=False)
+
+
+def _memberships(user_id: int):
+    return (
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
 
 
 def memberships_for_user(user: User):
@@ -54,6 +59,20 @@ def active_members(org: Organization, roles: Iterable[str] | None = None) -> Que
 
 def staff_members(org: Organization) -> QuerySet[User]:
     return active_members(org, roles=[Membership.Role.ADMIN, Membership.Role.CASEWORKER])
+
+
+def staff_list(org: Organization) -> list[User]:
+    """staff_members as a list, its SQL compiled once (the pickers of every list page)."""
+    return compiled_list("staff_list", _staff, org.pk)
+
+
+def _staff(org_id: int):
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization_id=org_id,
+        memberships__is_active=True,
+        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.CASEWORKER],
+    ).order_by("full_name", "email")
 
 
 def team_list(org: Organization) -> QuerySet[Team]:

@@ -3,17 +3,31 @@ of events, notes, tasks or attachments on the case (the page test asserts it for
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Attachment, Case, CaseEvent, Note, Tag, Task, TimeEntry
+from cases.models import (
+    Attachment,
+    Case,
+    CaseContainer,
+    CaseEvent,
+    CaseTag,
+    CaseTeam,
+    Note,
+    Tag,
+    Task,
+    TimeEntry,
+)
 from customers.models import ContactRole
 from notifications.models import OutboundMessage, SavedReply
-from organizations.models import Membership, Organization, User
+from organizations.compiled import compiled_list, set_prefetched
+from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import get_for_org_or_404
 from organizations.selectors import staff_members
 from properties.models import Agreement, Container, Property
@@ -34,33 +48,68 @@ def case_for_page(org: Organization, number: int) -> Case:
     """The case with everything its header and info tabs show, or 404.
 
     The property's parents come in a further query: planning one twelve-table join cost
-    PostgreSQL more (~5 ms) than running both. The organization is the one asked for.
+    PostgreSQL more (~5 ms) than running both. The organization is the one asked for. Each
+    read's SQL is compiled once per process (organizations/compiled.py).
     """
-    queryset = Case.objects.select_related(*HEADER_RELATED).prefetch_related(
-        "teams",
-        "tags",
-        Prefetch("containers", queryset=Container.objects.select_related("property")),
-    )
-    case = get_for_org_or_404(queryset, org, number=number)
+    found = compiled_list("case_for_page", _case_header, org.pk, number)
+    if not found:
+        raise Http404
+    case = found[0]
     Case.organization.field.set_cached_value(case, org)
-    more = get_for_org_or_404(
-        Case.objects.select_related(*MORE_RELATED, MORE_REVERSE).only(
-            "pk", *MORE_RELATED, MORE_REVERSE
-        ),
-        org,
-        pk=case.pk,
-    )
+    for name, build in (("teams", _teams), ("tags", _case_tags), ("containers", _containers)):
+        set_prefetched(case, name, compiled_list(f"case_for_page.{name}", build, org.pk, case.pk))
+    more = compiled_list("case_for_page.more", _case_more, org.pk, case.pk)[0]
     for name in (*MORE_RELATED, MORE_REVERSE):
         # As select_related would: the object, or None, cached on the case.
         cache = Case._meta.get_field(name)
         cache.set_cached_value(case, cache.get_cached_value(more, default=None))
     prop = case.property
     if prop is not None and prop.parent_id:
-        chain = "__".join(["parent"] * (PARENT_DEPTH - 1))
-        parents = Property.objects.filter(organization=org, pk=prop.parent_id)
+        parents = compiled_list("case_for_page.parents", _parents, org.pk, prop.parent_id)
         # As select_related would: the parent (None if outside the organization), cached.
-        Property.parent.field.set_cached_value(prop, parents.select_related(chain).first())
+        Property.parent.field.set_cached_value(prop, parents[0] if parents else None)
     return case
+
+
+def _case_header(org_id: int, number: int):
+    return (
+        Case.objects.filter(organization_id=org_id, number=number)
+        .select_related(*HEADER_RELATED)
+        .order_by()
+    )
+
+
+# The case's teams, tags and containers, each as its prefetch would read them (the models'
+# own ordering) but with SQL of one shape.
+def _teams(org_id: int, case_id: int):
+    links = CaseTeam.objects.filter(organization_id=org_id, case_id=case_id).values("team_id")
+    return Team.objects.filter(organization_id=org_id, pk__in=links)
+
+
+def _case_tags(org_id: int, case_id: int):
+    links = CaseTag.objects.filter(organization_id=org_id, case_id=case_id).values("tag_id")
+    return Tag.objects.filter(organization_id=org_id, pk__in=links)
+
+
+def _containers(org_id: int, case_id: int):
+    links = CaseContainer.objects.filter(organization_id=org_id, case_id=case_id)
+    return Container.objects.filter(
+        organization_id=org_id, pk__in=links.values("container_id")
+    ).select_related("property")
+
+
+def _case_more(org_id: int, case_id: int):
+    return (
+        Case.objects.filter(organization_id=org_id, pk=case_id)
+        .select_related(*MORE_RELATED, MORE_REVERSE)
+        .only("pk", *MORE_RELATED, MORE_REVERSE)
+        .order_by()
+    )
+
+
+def _parents(org_id: int, parent_id: int):
+    chain = "__".join(["parent"] * (PARENT_DEPTH - 1))
+    return Property.objects.filter(organization_id=org_id, pk=parent_id).select_related(chain)
 
 
 def case_get(org: Organization, number: int) -> Case:
@@ -111,21 +160,19 @@ def case_timeline(
     count depend on the history's content). The page passes the attachments, tasks and time
     entries its panels show anyway.
     """
-    events = (
-        CaseEvent.objects.filter(organization=org, case=case)
-        .select_related("actor")
-        .only(*TIMELINE_FIELDS)
-    )
-    if event_ids is not None:
-        events = events.filter(pk__in=list(event_ids))
-    events = list(events.order_by("created_at", "id"))
+    if event_ids is None:
+        events = compiled_list("case_timeline", _events, org.pk, case.pk)
+    else:
+        events = list(_events(org.pk, case.pk).filter(pk__in=list(event_ids)))
     if attachments is None:
         attachments = case_attachments(org, case)
     if tasks is None:
         tasks = case_tasks(org, case)
     if time_entries is None:
         time_entries = case_time(org, case).entries
-    notes = {note.pk: note for note in Note.objects.filter(organization=org, case=case).order_by()}
+    notes = {
+        note.pk: note for note in compiled_list("case_timeline.notes", _notes, org.pk, case.pk)
+    }
     by_note: dict[int, list[Attachment]] = defaultdict(list)
     by_task: dict[int, list[Attachment]] = defaultdict(list)
     for attachment in attachments:
@@ -134,9 +181,7 @@ def case_timeline(
         elif attachment.task_id:
             by_task[attachment.task_id].append(attachment)
     mentions: dict[int, set[int]] = defaultdict(set)
-    for note_id, user_id in Note.mentions.through.objects.filter(
-        note__organization=org, note__case=case
-    ).values_list("note_id", "user_id"):
+    for note_id, user_id in compiled_list("case_timeline.mentions", _mentions, org.pk, case.pk):
         mentions[note_id].add(user_id)
     related = (
         (CaseEvent.note.field, "note_id", notes),
@@ -158,6 +203,25 @@ def case_timeline(
     return events
 
 
+def _events(org_id: int, case_id: int):
+    return (
+        CaseEvent.objects.filter(organization_id=org_id, case_id=case_id)
+        .select_related("actor")
+        .only(*TIMELINE_FIELDS)
+        .order_by("created_at", "id")
+    )
+
+
+def _notes(org_id: int, case_id: int):
+    return Note.objects.filter(organization_id=org_id, case_id=case_id).order_by()
+
+
+def _mentions(org_id: int, case_id: int):
+    return Note.mentions.through.objects.filter(
+        note__organization_id=org_id, note__case_id=case_id
+    ).values_list("note_id", "user_id")
+
+
 # What the history shows of an outbox row: its delivery, not its bodies (the event has those).
 OUTBOUND_FIELDS = ("id", "channel", "to", "status", "last_error", "sent_at", "status_changed_at")
 
@@ -167,13 +231,25 @@ def outbound_for_events(
 ) -> dict[int, OutboundMessage]:
     """The outbox rows the case's MESSAGE_OUT events name, by id: always exactly one query
     (a subquery picks the ids), however many messages the history holds."""
-    named = CaseEvent.objects.filter(organization=org, case=case, outbound_message_id__isnull=False)
-    if event_ids is not None:
-        named = named.filter(pk__in=list(event_ids))
-    rows = OutboundMessage.objects.filter(
-        organization=org, pk__in=named.values("outbound_message_id")
-    ).only(*OUTBOUND_FIELDS)
+    if event_ids is None:
+        rows = compiled_list("outbound_for_events", _outbound, org.pk, case.pk)
+    else:
+        named = CaseEvent.objects.filter(
+            organization=org, case=case, outbound_message_id__isnull=False, pk__in=list(event_ids)
+        )
+        rows = OutboundMessage.objects.filter(
+            organization=org, pk__in=named.values("outbound_message_id")
+        ).only(*OUTBOUND_FIELDS)
     return {row.pk: row for row in rows}
+
+
+def _outbound(org_id: int, case_id: int):
+    named = CaseEvent.objects.filter(
+        organization_id=org_id, case_id=case_id, outbound_message_id__isnull=False
+    )
+    return OutboundMessage.objects.filter(
+        organization_id=org_id, pk__in=named.values("outbound_message_id")
+    ).only(*OUTBOUND_FIELDS)
 
 
 def message_event(org: Organization, case: Case, outbound_message_id: int) -> CaseEvent | None:
@@ -237,8 +313,12 @@ def case_contact(org: Organization, case: Case) -> dict[str, str]:
 
 
 def case_attachments(org: Organization, case: Case) -> list[Attachment]:
-    return list(
-        Attachment.objects.filter(organization=org, case=case)
+    return compiled_list("case_attachments", _attachments, org.pk, case.pk)
+
+
+def _attachments(org_id: int, case_id: int):
+    return (
+        Attachment.objects.filter(organization_id=org_id, case_id=case_id)
         .select_related("uploaded_by")
         .order_by("created_at", "id")
     )
@@ -248,8 +328,12 @@ def case_attachments(org: Organization, case: Case) -> list[Attachment]:
 
 
 def case_tasks(org: Organization, case: Case) -> list[Task]:
-    return list(
-        Task.objects.filter(organization=org, case=case)
+    return compiled_list("case_tasks", _tasks, org.pk, case.pk)
+
+
+def _tasks(org_id: int, case_id: int):
+    return (
+        Task.objects.filter(organization_id=org_id, case_id=case_id)
         .select_related("assignee", "supplier", "completed_by")
         .order_by("status", "due_date", "created_at", "id")
     )
@@ -262,16 +346,24 @@ class TimeSummary:
 
 
 def case_time(org: Organization, case: Case) -> TimeSummary:
-    entries = list(
-        TimeEntry.objects.filter(organization=org, case=case)
-        .select_related("user")
-        .order_by("-date", "-created_at")
-    )
+    entries = compiled_list("case_time", _time_entries, org.pk, case.pk)
     return TimeSummary(entries=entries, total_minutes=sum(e.minutes for e in entries))
 
 
+def _time_entries(org_id: int, case_id: int):
+    return (
+        TimeEntry.objects.filter(organization_id=org_id, case_id=case_id)
+        .select_related("user")
+        .order_by("-date", "-created_at")
+    )
+
+
 def org_tags(org: Organization) -> list[Tag]:
-    return list(Tag.objects.filter(organization=org).order_by("name"))
+    return compiled_list("org_tags", _tags, org.pk)
+
+
+def _tags(org_id: int):
+    return Tag.objects.filter(organization_id=org_id).order_by("name")
 
 
 def property_chain(prop: Property | None) -> tuple[list[Property], bool]:
@@ -290,9 +382,12 @@ def property_contacts(org: Organization, prop: Property | None) -> list[ContactR
     """The current contact roles at the property (owner, co-owner, resident, company)."""
     if prop is None:
         return []
-    today = timezone.localdate()
-    return list(
-        ContactRole.objects.filter(organization=org, property=prop)
+    return compiled_list("property_contacts", _contacts, org.pk, prop.pk, timezone.localdate())
+
+
+def _contacts(org_id: int, property_id: int, today: dt.date):
+    return (
+        ContactRole.objects.filter(organization_id=org_id, property_id=property_id)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .select_related("customer")
         .order_by("role", "customer__name")
@@ -302,8 +397,12 @@ def property_contacts(org: Organization, prop: Property | None) -> list[ContactR
 def property_agreements(org: Organization, prop: Property | None) -> list[Agreement]:
     if prop is None:
         return []
-    return list(
-        Agreement.objects.filter(organization=org, property=prop)
+    return compiled_list("property_agreements", _agreements, org.pk, prop.pk)
+
+
+def _agreements(org_id: int, property_id: int):
+    return (
+        Agreement.objects.filter(organization_id=org_id, property_id=property_id)
         .select_related("customer")
         .order_by("-period_start")
     )

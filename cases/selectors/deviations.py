@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Deviation, DeviationFile, Task
+from organizations.compiled import compiled_list
 from organizations.models import Membership, Organization, User
 from organizations.models_audit import AuditEvent
 from organizations.scoping import for_org, get_for_org_or_404
@@ -116,9 +117,12 @@ def deviation_history(
 
 def case_deviations(org: Organization, case: Case) -> list[Deviation]:
     """The deviations registered from `case`, for the case page."""
-    return list(
-        for_org(Deviation, org)
-        .filter(case=case)
+    return compiled_list("case_deviations", _case_deviations, org.pk, case.pk)
+
+
+def _case_deviations(org_id: int, case_id: int):
+    return (
+        Deviation.objects.filter(organization_id=org_id, case_id=case_id)
         .only("id", "organization_id", "number", "title", "status", "severity", "due_date")
         .order_by("number")
     )
