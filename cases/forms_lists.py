@@ -13,14 +13,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Tag
-from cases.selectors.lists import supplier_choices, tag_list, team_choices
+from cases.selectors.lists import category_choices, supplier_choices, tag_list, team_choices
 from cases.selectors.service_levels import STATE_LABELS
 from cases.services.bulk import BULK_STATUSES
 from cases.services.tags import TAG_MAX_LENGTH
 from customers.models import Supplier
 from organizations.models import Organization, Team, User
 from organizations.rendering import FAST_RENDERER
-from organizations.selectors import staff_members
+from organizations.selectors import staff_list
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,11 +33,11 @@ class ListChoices:
 
     @cached_property
     def staff(self) -> list[User]:
-        return list(staff_members(self.org))
+        return staff_list(self.org)
 
     @cached_property
     def categories(self) -> list[Category]:
-        return list(Category.objects.filter(organization=self.org).order_by("position", "name"))
+        return category_choices(self.org)
 
     @cached_property
     def teams(self) -> list[Team]:

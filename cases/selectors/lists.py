@@ -14,10 +14,11 @@ from django.db.models import Case as CaseWhen
 from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from cases.models import Case, Tag
+from cases.models import Case, Category, Tag
 from cases.selectors.keyset import KeysetPage, SortKey, keyset_page
 from cases.selectors.service_levels import sla_state_q
 from customers.models import Customer, Supplier
+from organizations.compiled import compiled_list
 from organizations.models import Organization, Team
 from properties.models import Property
 
@@ -217,15 +218,32 @@ def case_list_filtered(org: Organization, filters: dict[str, Any]) -> QuerySet[C
 # --- Choices for filter and bulk forms (each one query, evaluated once per request) ---------
 
 
+# The pickers' lists: read on every list page, so their SQL is compiled once
+# (organizations/compiled.py).
 def tag_list(org: Organization) -> list[Tag]:
-    return list(Tag.objects.filter(organization=org).order_by("name"))
+    return compiled_list("tag_list", _by_name(Tag), org.pk)
 
 
 def team_choices(org: Organization) -> list[Team]:
-    return list(Team.objects.filter(organization=org).order_by("name"))
+    return compiled_list("team_choices", _by_name(Team), org.pk)
+
+
+def category_choices(org: Organization) -> list[Category]:
+    return compiled_list("category_choices", _categories, org.pk)
+
+
+def _by_name(model):
+    def build(org_id: int):
+        return model.objects.filter(organization_id=org_id).order_by("name")
+
+    return build
+
+
+def _categories(org_id: int):
+    return Category.objects.filter(organization_id=org_id).order_by("position", "name")
 
 
 def supplier_choices(org: Organization) -> list[Supplier]:
     """Active and inactive: the case list filters by both; pickers that give work take only
     the active ones (`is_active`)."""
-    return list(Supplier.objects.filter(organization=org).order_by("name"))
+    return compiled_list("supplier_choices", _by_name(Supplier), org.pk)
