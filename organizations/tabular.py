@@ -4,13 +4,15 @@ Every export in Saksflyt (case lists, reports, deviations, the audit trail) goes
 they agree on encoding, formula safety, dates and file names:
 
 - CSV is UTF-8 with a byte-order mark, which is how Excel recognises UTF-8 (without it, "Ærlig
-  Østby" arrives as "Ã†rlig Ã˜stby"); lines are produced one at a time as the response is sent.
-- XLSX is written by openpyxl's write-only workbook, which keeps one row in memory at a time, into
-  a temporary file that is then streamed; cells keep their types (numbers, dates), strings that
-  look like formulas are stored as text.
+  Østby" arrives as "Ã†rlig Ã˜stby"); a download is sent as it is produced, CSV_CHUNK lines at
+  a time (one chunk per line cost the response more than writing the lines).
+- XLSX is written by organizations/xlsx.py straight into the compressed sheet, one chunk of rows
+  in memory at a time, into a temporary file that is then streamed; cells keep their types
+  (numbers, dates), text is stored as text (never a formula), the header row is bold and frozen.
 - A text cell starting with = + - @ tab or CR is neutralised in CSV with a leading apostrophe (the
-  OWASP advice against CSV injection); in XLSX it is typed as a string, which never runs.
-- Datetimes are shown in the current time zone (the user's), naive, to the minute.
+  OWASP advice against CSV injection); in XLSX it is a string, which never runs.
+- Datetimes are shown in the current time zone (the user's), naive, to the minute; naive ones are
+  taken as already in it.
 
 `rows` is any iterable of sequences (a generator reading the database in batches keeps memory flat);
 `table_response` is for a view, `write_table` for a background export writing to a file.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -28,7 +31,8 @@ from typing import BinaryIO
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from organizations.xlsx import write_xlsx
 
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +43,8 @@ CONTENT_TYPES = {
 BOM = "\ufeff"
 # Rows written between two progress callbacks of a background export.
 PROGRESS_EVERY = 1000
+# CSV lines per chunk of a streamed download.
+CSV_CHUNK = 500
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -59,12 +65,27 @@ def csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dt.datetime):
-        return _local(value).strftime("%Y-%m-%d %H:%M")
+        return _local(value).isoformat(sep=" ", timespec="minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int | float | Decimal):
         return str(value)
     return spreadsheet_safe(str(value))
+
+
+def _csv_row(row: Sequence[object]) -> list[object]:
+    """csv_cell of each value, the common types without a call: csv.writer writes ints as
+    str() does, and None as an empty field."""
+    cells: list[object] = []
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            cells.append("'" + value if value.startswith(FORMULA_STARTS) else value)
+        elif kind is int or value is None:
+            cells.append(value)
+        else:
+            cells.append(csv_cell(value))
+    return cells
 
 
 class _Echo:
@@ -79,38 +100,22 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterat
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow([csv_cell(h) for h in header])
     for row in rows:
-        yield writer.writerow([csv_cell(value) for value in row])
+        yield writer.writerow(_csv_row(row))
 
 
-def _xlsx_cell(sheet, value: object):
-    """A value for openpyxl's write-only sheet. Plain values are appended as they are (a cell
-    object per value costs more than the XML writing itself); only a datetime (for its format)
-    and text that openpyxl would take for a formula get a cell of their own."""
-    if value is None or isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return value
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, dt.datetime):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=_local(value))
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, dt.date):
-        return value  # openpyxl's own date format is yyyy-mm-dd
-    text = _clean_text(str(value))
-    if text.startswith("="):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # text, never a formula
-        return cell
-    return text
-
-
-def _clean_text(text: str) -> str:
-    # XML 1.0 (and so XLSX) cannot hold most control characters; openpyxl refuses them.
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The CSV text CSV_CHUNK lines at a time, the first starting with the BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow([csv_cell(h) for h in header])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(_csv_row(row))
+        if count % CSV_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def write_table(
@@ -120,31 +125,59 @@ def write_table(
     rows: Iterable[Sequence[object]],
     *,
     title: str = "",
+    widths: Sequence[float] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Writes the table to a binary file in `fmt`; returns the number of rows. `progress` is
-    called with the rows written so far every PROGRESS_EVERY rows."""
-    count = 0
+    called with the rows written so far every PROGRESS_EVERY rows (XLSX: at the end of the
+    first chunk of rows past that many); `widths` are the XLSX columns' widths in characters
+    (CSV has none)."""
     if fmt == "csv":
-        for number, line in enumerate(csv_lines(header, rows)):
-            out.write(line.encode("utf-8"))
-            count = number
-            if progress and number and number % PROGRESS_EVERY == 0:
-                progress(number)
-        return count
+        return _write_csv(out, header, rows, progress)
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}")
-    from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=(title or "Saksflyt")[:31])
-    sheet.append([_xlsx_cell(sheet, h) for h in header])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-        count += 1
-        if progress and count % PROGRESS_EVERY == 0:
+    reported = 0
+
+    def written(count: int) -> None:  # called by write_xlsx after each chunk of rows
+        nonlocal reported
+        if progress and count - reported >= PROGRESS_EVERY:
+            reported = count
             progress(count)
-    book.save(out)
+
+    return write_xlsx(
+        out,
+        [str(h) for h in header],
+        rows,
+        title=title or "Saksflyt",
+        widths=widths,
+        localize=_local,
+        booleans=(_("Yes"), _("No")),
+        progress=written,
+    )
+
+
+def _write_csv(
+    out: BinaryIO,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    progress: Callable[[int], None] | None,
+) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
+        text.write(BOM)
+        writer = csv.writer(text)
+        writer.writerow([csv_cell(h) for h in header])
+        count = 0
+        for row in rows:
+            writer.writerow(_csv_row(row))
+            count += 1
+            if progress and count % PROGRESS_EVERY == 0:
+                text.flush()
+                progress(count)
+        text.flush()
+    finally:
+        text.detach()  # the caller's file stays open
     return count
 
 
@@ -161,17 +194,18 @@ def table_response(
     header: Sequence[str],
     rows: Iterable[Sequence[object]],
     title: str = "",
+    widths: Sequence[float] | None = None,
 ) -> HttpResponse:
     """A download of the table. `filename` without extension. CSV streams as it is produced;
     XLSX (a zip, which cannot be written as a stream) is spooled to a temporary file with flat
     memory, then streamed from it."""
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(header, rows), content_type=CONTENT_TYPES[fmt])
+        response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CONTENT_TYPES[fmt])
         return _attachment(response, f"{filename}.csv")
     if fmt != "xlsx":
         raise ValueError(f"unknown format {fmt!r}")
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it when sent)
-    write_table("xlsx", spool, header, rows, title=title)
+    write_table("xlsx", spool, header, rows, title=title, widths=widths)
     spool.seek(0)
     response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
     return _attachment(response, f"{filename}.xlsx")

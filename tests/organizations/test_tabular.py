@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from organizations.tabular import csv_lines, table_response, write_table
+from organizations.tabular import csv_chunks, csv_lines, table_response, write_table
 
 HEADER = ["Nummer", "Tittel", "Opprettet", "Frist", "Timer", "Åpen"]
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
@@ -77,13 +77,42 @@ def test_write_table_reports_progress_and_counts_rows():
     assert out.getvalue().decode("utf-8-sig").count("\n") == 2501
 
 
+def test_xlsx_progress_counts_rows_and_the_header_is_bold_and_frozen():
+    seen: list[int] = []
+    rows = ([n, f"rad {n}", dt.datetime(2026, 1, 15, 23, 30, tzinfo=dt.UTC)] for n in range(2500))
+    out = io.BytesIO()
+    with timezone.override(OSLO):
+        count = write_table("xlsx", out, ["n", "tekst", "tid"], rows, progress=seen.append)
+    assert count == 2500
+    assert seen == [1000, 2000]
+    out.seek(0)
+    sheet = load_workbook(out).active
+    assert sheet.title == "Saksflyt"
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert sheet["C2501"].value == dt.datetime(2026, 1, 16, 0, 30)  # Oslo, to the minute
+
+
+def test_csv_download_comes_in_chunks_of_lines_with_the_same_text(monkeypatch):
+    monkeypatch.setattr("organizations.tabular.CSV_CHUNK", 2)
+    chunks = list(csv_chunks(HEADER, ROWS))
+    assert "".join(chunks) == "".join(csv_lines(HEADER, ROWS))
+    assert [chunk.count("\r\n") for chunk in chunks] == [3, 1]  # header + 2 rows, then 1
+    out = io.BytesIO()
+    write_table("csv", out, HEADER, ROWS)
+    assert out.getvalue().decode("utf-8") == "".join(csv_lines(HEADER, ROWS))
+
+
 def test_table_response_names_the_file_by_format():
     csv_response = table_response(fmt="csv", filename="saker", header=HEADER, rows=ROWS)
     assert csv_response["Content-Disposition"] == 'attachment; filename="saker.csv"'
     assert b"".join(csv_response.streaming_content).startswith(b"\xef\xbb\xbf")
-    xlsx_response = table_response(fmt="xlsx", filename="saker", header=HEADER, rows=ROWS)
+    xlsx_response = table_response(
+        fmt="xlsx", filename="saker", header=HEADER, rows=ROWS, widths=[8, 40]
+    )
     assert xlsx_response["Content-Disposition"] == 'attachment; filename="saker.xlsx"'
     body = b"".join(xlsx_response.streaming_content)
-    assert load_workbook(io.BytesIO(body)).active.max_row == 1 + len(ROWS)
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet.max_row == 1 + len(ROWS)
+    assert sheet.column_dimensions["B"].width == 40
     with pytest.raises(ValueError):
         table_response(fmt="pdf", filename="x", header=HEADER, rows=ROWS)
