@@ -29,6 +29,7 @@ from organizations.scoping import STAFF_ROLES
 from organizations.tabular import FORMATS, write_table
 from reports.models import FILE_LIFETIME, ExportJob
 from reports.services.case_export import (
+    EXPORT_WIDTHS,
     case_list_query_or_none,
     check_query_objects,
     export_filename,
@@ -170,6 +171,7 @@ def export_job_run(job_id: int) -> ExportJob | None:
                     export_header(),
                     export_rows(query),
                     title=_("Cases"),
+                    widths=EXPORT_WIDTHS,
                     progress=progress,
                 )
                 spool.seek(0)

@@ -24,6 +24,7 @@ from organizations.tabular import CONTENT_TYPES, FORMATS, table_response
 from organizations.web import is_htmx
 from reports.models import ExportJob
 from reports.services.case_export import (
+    EXPORT_WIDTHS,
     case_list_query,
     export_filename,
     export_header,
@@ -81,6 +82,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
             time_zone=timezone.get_current_timezone_name(),
         ),
         title=_("Cases"),
+        widths=EXPORT_WIDTHS,
     )
     response["Cache-Control"] = "private, no-store"
     return response

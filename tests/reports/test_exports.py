@@ -6,19 +6,25 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zoneinfo
 from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Case
+from cases.selectors.service_levels import STATE_LABELS
 from cases.services.cases import case_change
+from cases.services.service_levels import SlaState, sla_state
 from organizations.models_audit import AuditEvent
 from reports.models import ExportJob
+from reports.services.case_export import EXPORT_WIDTHS, case_list_query, export_rows
 from reports.services.export_jobs import export_job_create, export_job_run, export_jobs_expire
 from tests.cases.lists_support import rich_cases
 from tests.factories.cases import make_case
@@ -26,6 +32,7 @@ from tests.factories.customers import CustomerFactory
 from tests.factories.organizations import TeamFactory
 
 pytestmark = pytest.mark.django_db
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 
 
 def export_url(org, **params) -> str:
@@ -296,3 +303,104 @@ def test_case_list_page_links_to_exports_and_saving_for_its_filter(org, me, staf
     html = response.content.decode()
     assert "cases/export/?sort=priority&amp;status=open&amp;format=csv" in html
     assert "views/new/?query=sort%3Dpriority%26status%3Dopen" in html
+
+
+def test_xlsx_has_numbers_dates_and_local_times_as_such(org, me, staff_client):
+    org.time_zone = "Europe/Oslo"
+    org.save(update_fields=["time_zone"])
+    customer = CustomerFactory(organization=org, name="Ærlig Østby")
+    case = make_case(
+        org, me, title="=SUM(A1:A9)", customer=customer, deadline=datetime.date(2026, 3, 2)
+    )
+    Case.objects.filter(pk=case.pk).update(
+        created_at=datetime.datetime(2026, 1, 15, 23, 30, 59, tzinfo=datetime.UTC)
+    )
+
+    response = staff_client.get(export_url(org, format="xlsx"))
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value == "No." and sheet["A1"].font.b
+    assert sheet["A2"].value == case.number and sheet["A2"].data_type == "n"
+    assert sheet["B2"].value == "=SUM(A1:A9)" and sheet["B2"].data_type == "s"
+    assert sheet["F2"].value == "Ærlig Østby"
+    assert sheet["M2"].value == datetime.datetime(2026, 3, 2)
+    assert sheet["M2"].number_format == "yyyy-mm-dd"
+    assert sheet["N2"].value == datetime.datetime(2026, 1, 16, 0, 30)  # Oslo, to the minute
+    assert sheet["N2"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet.column_dimensions["B"].width == EXPORT_WIDTHS[1]
+
+
+def test_service_level_state_is_the_one_the_case_page_shows(org, me, staff_client):
+    """The export computes the state in SQL: each kind of case gets what sla_state says."""
+    org.time_zone = "Europe/Oslo"
+    org.save(update_fields=["time_zone"])
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    due = datetime.datetime(2030, 5, 1, 10, 15, tzinfo=datetime.UTC)
+    kinds = [
+        ("open", now - hour, None, None),  # breached
+        ("open", now + hour, now - hour, None),  # at risk
+        ("open", due, now + hour, None),  # on track
+        ("open", due, None, None),  # on track, no at-risk moment
+        ("waiting", due, None, now),  # paused
+        ("waiting", due, None, None),  # waiting without a target: none
+        ("open", None, None, None),  # no clock
+        ("closed", None, None, None),
+    ]
+    expected = {}
+    for n, (status, next_due, next_risk, paused_at) in enumerate(kinds):
+        case = make_case(org, me, title=f"Frist {n}")
+        Case.objects.filter(pk=case.pk).update(
+            status=status, sla_next_due=next_due, sla_next_risk=next_risk, sla_paused_at=paused_at
+        )
+        state = sla_state(
+            status=status, next_due=next_due, next_risk=next_risk, paused_at=paused_at, now=now
+        )
+        label = str(STATE_LABELS[state]) if state else ""
+        shown_due = ""
+        if state and state != SlaState.PAUSED:
+            shown_due = timezone.localtime(next_due, OSLO).strftime("%Y-%m-%d %H:%M")
+        expected[case.number] = [label, shown_due]
+
+    rows = csv_rows(staff_client.get(export_url(org, format="csv", sort="number")))
+
+    assert {int(row[0]): row[10:12] for row in rows[1:]} == expected
+    assert expected[min(expected) + 2] == ["On track", "2030-05-01 12:15"]
+
+
+@pytest.mark.parametrize("sort", ["due", "-due", "created", "-created"])
+def test_rows_keep_the_pages_order_on_time_sort_keys_across_batches(
+    org, me, staff_client, monkeypatch, sort
+):
+    """Equal times, missing times and microseconds at the batch edges (the cursor's value)."""
+    monkeypatch.setattr("cases.selectors.lists.PAGE_SIZE", 4)
+    monkeypatch.setattr("reports.services.case_export.BATCH", 3)
+    base = datetime.datetime(2026, 2, 1, 8, 0, 0, 123456, tzinfo=datetime.UTC)
+    offsets = [0, 0, 1, None, 2, 2, None, 0, 3, 1]
+    for n, offset in enumerate(offsets):
+        case = make_case(org, me, title=f"Sak {n}")
+        when = None if offset is None else base + datetime.timedelta(microseconds=offset)
+        Case.objects.filter(pk=case.pk).update(
+            sla_next_due=when, created_at=when or base - datetime.timedelta(days=1)
+        )
+
+    expected = page_numbers(staff_client, org, sort=sort)
+    rows = csv_rows(staff_client.get(export_url(org, format="csv", sort=sort)))
+
+    assert [int(row[0]) for row in rows[1:]] == expected
+    assert len(expected) == len(offsets)
+
+
+def test_export_reads_a_fixed_number_of_queries_per_batch(org, me, monkeypatch):
+    """Names come by id, once per batch (customers, properties) or once per export (assignees,
+    categories): never a query per row."""
+    rich_cases(org, me, 12, assignee=me)
+    query = case_list_query(org, QueryDict(""))
+    with CaptureQueriesContext(connection) as one_batch:
+        assert len(list(export_rows(query))) == 12
+    monkeypatch.setattr("reports.services.case_export.BATCH", 5)
+    with CaptureQueriesContext(connection) as three_batches:
+        rows = list(export_rows(query))
+    assert len(one_batch.captured_queries) == 5  # cases, customers, properties, categories, users
+    assert len(three_batches.captured_queries) == 3 * 3 + 2
+    assert all(row[5] and row[6] and row[4] and row[9] for row in rows)
