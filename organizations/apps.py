@@ -8,6 +8,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organizations and users")
 
     def ready(self) -> None:
-        from organizations import rls
+        from organizations import directory, rls
 
         post_migrate.connect(rls.on_post_migrate, dispatch_uid="organizations.rls")
+        directory.connect()

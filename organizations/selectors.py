@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from organizations import tenancy
 from organizations.compiled import compiled_list
+from organizations.directory import directory_list
 from organizations.models import Invitation, Membership, Organization, Team, User
 
 
@@ -62,8 +63,9 @@ def staff_members(org: Organization) -> QuerySet[User]:
 
 
 def staff_list(org: Organization) -> list[User]:
-    """staff_members as a list, its SQL compiled once (the pickers of every list page)."""
-    return compiled_list("staff_list", _staff, org.pk)
+    """staff_members as a list for the pickers of every list page: cached per organization
+    (organizations/directory.py), its SQL compiled once."""
+    return directory_list(org, "staff", lambda o: compiled_list("staff_list", _staff, o.pk))
 
 
 def _staff(org_id: int):

@@ -295,8 +295,10 @@ class Case(models.Model):
             models.Index(fields=["organization", "property"], name="case_org_property_idx"),
             # The inbox's "my teams' unassigned cases", read from the index alone.
             models.Index(
-                fields=["organization", "id"],
-                include=["status", "first_response_at", "created_at", "created_by"],
+                # By status: the inbox's tabs (unanswered, resolved, closed) read only their
+                # statuses' unassigned cases, not the organization's whole unassigned backlog.
+                fields=["organization", "status", "id"],
+                include=["first_response_at", "created_at", "created_by"],
                 condition=models.Q(assignee__isnull=True),
                 name="case_unassigned_idx",
             ),

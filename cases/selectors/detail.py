@@ -24,6 +24,7 @@ from cases.models import (
     Task,
     TimeEntry,
 )
+from cases.selectors.lists import tag_list
 from customers.models import ContactRole
 from notifications.models import OutboundMessage, SavedReply
 from organizations.compiled import compiled_list, set_prefetched
@@ -359,11 +360,7 @@ def _time_entries(org_id: int, case_id: int):
 
 
 def org_tags(org: Organization) -> list[Tag]:
-    return compiled_list("org_tags", _tags, org.pk)
-
-
-def _tags(org_id: int):
-    return Tag.objects.filter(organization_id=org_id).order_by("name")
+    return tag_list(org)
 
 
 def property_chain(prop: Property | None) -> tuple[list[Property], bool]:

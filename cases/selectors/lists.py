@@ -19,6 +19,7 @@ from cases.selectors.keyset import KeysetPage, SortKey, keyset_page
 from cases.selectors.service_levels import sla_state_q
 from customers.models import Customer, Supplier
 from organizations.compiled import compiled_list
+from organizations.directory import directory_list
 from organizations.models import Organization, Team
 from properties.models import Property
 
@@ -218,18 +219,22 @@ def case_list_filtered(org: Organization, filters: dict[str, Any]) -> QuerySet[C
 # --- Choices for filter and bulk forms (each one query, evaluated once per request) ---------
 
 
-# The pickers' lists: read on every list page, so their SQL is compiled once
-# (organizations/compiled.py).
+# The pickers' lists: read on every list page, so they are cached per organization
+# (organizations/directory.py) and their SQL is compiled once (organizations/compiled.py).
 def tag_list(org: Organization) -> list[Tag]:
-    return compiled_list("tag_list", _by_name(Tag), org.pk)
+    return directory_list(org, "tags", lambda o: compiled_list("tag_list", _by_name(Tag), o.pk))
 
 
 def team_choices(org: Organization) -> list[Team]:
-    return compiled_list("team_choices", _by_name(Team), org.pk)
+    return directory_list(
+        org, "teams", lambda o: compiled_list("team_choices", _by_name(Team), o.pk)
+    )
 
 
 def category_choices(org: Organization) -> list[Category]:
-    return compiled_list("category_choices", _categories, org.pk)
+    return directory_list(
+        org, "categories", lambda o: compiled_list("category_choices", _categories, o.pk)
+    )
 
 
 def _by_name(model):
@@ -246,4 +251,6 @@ def _categories(org_id: int):
 def supplier_choices(org: Organization) -> list[Supplier]:
     """Active and inactive: the case list filters by both; pickers that give work take only
     the active ones (`is_active`)."""
-    return compiled_list("supplier_choices", _by_name(Supplier), org.pk)
+    return directory_list(
+        org, "suppliers", lambda o: compiled_list("supplier_choices", _by_name(Supplier), o.pk)
+    )

@@ -4,6 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category
+from organizations.directory import forget
 from organizations.models import Organization
 
 # key, name; named in the organization's language when created. Warranty claim is the
@@ -34,7 +35,9 @@ def category_ensure_defaults(org: Organization) -> list[Category]:
             for i, (key, name) in enumerate(DEFAULT_CATEGORIES)
             if key not in existing
         ]
-    return Category.objects.bulk_create(rows)
+    created = Category.objects.bulk_create(rows)
+    forget([org.pk], "categories")  # bulk_create sends no post_save
+    return created
 
 
 def category_for_bulk(org: Organization) -> Category | None:

@@ -18,6 +18,7 @@ from cases.models import Case, Category
 from customers.models import Customer
 from inquiries.models import Channel, IntakeRule
 from organizations.audit import audit_changes, audit_record, model_snapshot
+from organizations.directory import forget as forget_directory
 from organizations.models import Organization, Team, User
 from organizations.selectors import staff_members
 
@@ -336,6 +337,7 @@ def bulk_category_set(*, org: Organization, actor: User | None, category: Catego
     Category.objects.filter(organization=org, is_bulk_default=True).exclude(pk=category.pk).update(
         is_bulk_default=False
     )
+    forget_directory([org.pk], "categories")  # update() sends no post_save
     if not category.is_bulk_default:
         category.is_bulk_default = True
         category.save(update_fields=["is_bulk_default"])

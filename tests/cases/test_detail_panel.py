@@ -260,7 +260,7 @@ def test_task_and_time_forms_load_when_opened(tenant, staff_client, case, kind, 
 
 # --- Cost, outsiders, the service's guard --------------------------------------------------
 
-PAGE_QUERIES = 22  # the case page of a case with a customer and a property (incl. the savepoint;
+PAGE_QUERIES = 21  # the case page of a case with a customer and a property (incl. the savepoint;
 # the reply and forward forms load with their tabs: no saved replies, no inquiry sender; the
 # bell's count is cached after the first visit)
 

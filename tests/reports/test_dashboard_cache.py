@@ -46,9 +46,9 @@ def _page_keys(org, language):
 def test_a_cached_page_computes_nothing(staff_client, tenant, data, django_assert_num_queries):
     first = staff_client.get(_url(tenant.org, "?period=4"))
     assert first.context["figures"] is not None  # computed for this request
-    # Session user, membership (org_view), the tray's count (the bell's is cached), the filter's
-    # teams, and the savepoint pair of ATOMIC_REQUESTS: nothing for the figures.
-    with django_assert_num_queries(6):
+    # Session user, membership (org_view), the tray's count (the bell's and the filter's teams
+    # are cached) and the savepoint pair of ATOMIC_REQUESTS: nothing for the figures.
+    with django_assert_num_queries(5):
         again = staff_client.get(_url(tenant.org, "?period=4"))
     assert again.context["figures"] is None
     body = first.content.decode().split('<section class="dashboard-summary"')[1]
