@@ -9,10 +9,14 @@ prints median and p95 of each. Then --refreshed rounds of: empty the cache, run 
 refresh of the default views (reports.tasks.refresh_dashboard, as the beat job does for an
 organization whose dashboard was opened within the hour; its duration is background work) and
 time the first request of each preset after it ("after expiry": what a user meets when the
-cache would have expired).
+cache would have expired). Last, --on-demand requests of each filtered view, each after the
+cache was emptied (a filtered view or chosen dates are never refreshed in the background, so
+this is what their users meet): the team with the most cases over each preset, the property
+with the most cases over 52 weeks, and chosen dates of a whole year (the last one, alone and
+with the team, and the one before it).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/saksflyt_bench \\
-        .venv/bin/python bench/dashboard.py --requests 200 [--cold 5]
+        .venv/bin/python bench/dashboard.py --requests 200 [--cold 5] [--on-demand 20]
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="warm requests per preset")
     parser.add_argument("--cold", type=int, default=3, help="cold requests per preset")
     parser.add_argument("--refreshed", type=int, default=3, help="refresh-then-request rounds")
+    parser.add_argument(
+        "--on-demand", type=int, default=20, help="uncached requests per filtered view"
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2")
@@ -74,8 +81,12 @@ def timed(session: requests.Session, url: str) -> float:
     start = time.perf_counter()
     response = session.get(url)
     elapsed = (time.perf_counter() - start) * 1000
-    if response.status_code != 200 or b"Figures as of" not in response.content:
+    # The page in any language: its figures' stamp and the weekly chart, no rejected filter.
+    body = response.content
+    if response.status_code != 200 or b"dashboard-stamp" not in body or b"chart-weekly" not in body:
         sys.exit(f"{url}: HTTP {response.status_code}")
+    if b'role="alert"' in body:
+        sys.exit(f"{url}: a filter was rejected")
     return elapsed
 
 
@@ -134,6 +145,53 @@ def after_refresh(args: argparse.Namespace, env: dict[str, str], session, base: 
         print(f"| last {preset} weeks | {statistics.median(times):.1f} | {p95(times):.1f} |")
 
 
+def filtered_views(database_url: str, org: str) -> list[tuple[str, str]]:
+    """The filtered views timed on demand: (label, query string). The team and the property
+    with the most cases are read from the bench database (a read, as its owner)."""
+    import datetime as dt
+
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        team = conn.execute(
+            "SELECT l.team_id FROM cases_case_teams l JOIN organizations_organization o"
+            " ON o.id = l.organization_id WHERE o.slug = %s"
+            " GROUP BY l.team_id ORDER BY count(*) DESC LIMIT 1",
+            [org],
+        ).fetchone()[0]
+        prop = conn.execute(
+            "SELECT c.property_id FROM cases_case c JOIN organizations_organization o"
+            " ON o.id = c.organization_id WHERE o.slug = %s AND c.property_id IS NOT NULL"
+            " AND c.created_at > now() - interval '1 year'"
+            " GROUP BY c.property_id ORDER BY count(*) DESC LIMIT 1",
+            [org],
+        ).fetchone()[0]
+    today = dt.date.today()
+    year_ago = today - dt.timedelta(days=364)
+    chosen = f"period=custom&date_from={year_ago}&date_to={today}"
+    first, last = year_ago - dt.timedelta(days=365), year_ago - dt.timedelta(days=1)
+    return [
+        *[(f"team, last {p} weeks", f"period={p}&team={team}") for p in ("4", "12", "52")],
+        ("property, last 52 weeks", f"period=52&property={prop}"),
+        ("chosen dates, the last year", chosen),
+        ("chosen dates, the last year, team", f"{chosen}&team={team}"),
+        ("chosen dates, the year before", f"period=custom&date_from={first}&date_to={last}"),
+    ]
+
+
+def on_demand(args: argparse.Namespace, env: dict[str, str], session, base: str) -> None:
+    print(f"\nFiltered views computed on demand ({args.on_demand} requests each, cache emptied")
+    print("before every request):")
+    print("| view | median ms | p95 ms |")
+    print("|---|---|---|")
+    for label, query in filtered_views(env["DATABASE_URL"], args.org):
+        times = []
+        for _ in range(args.on_demand):
+            clear_figures(args.redis_url, env["CACHE_KEY_PREFIX"])
+            times.append(timed(session, f"{base}/{args.org}/reports/dashboard/?{query}"))
+        print(f"| {label} | {statistics.median(times):.1f} | {p95(times):.1f} |", flush=True)
+
+
 def main() -> None:
     args = parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -170,6 +228,8 @@ def main() -> None:
             )
         if args.refreshed:
             after_refresh(args, env, session, base)
+        if args.on_demand:
+            on_demand(args, env, session, base)
     finally:
         stop_server(server)
 
