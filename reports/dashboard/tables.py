@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.formats import date_format, number_format
+from django.utils import numberformat
+from django.utils.formats import date_format, get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.models import Case
 from reports.dashboard.queries import Dashboard, Figures
@@ -54,20 +55,37 @@ class Table:
         """The body's rows as HTML, formatted for the current language (built here: a template
         resolving every cell cost more than the rest of the page)."""
         out = []
+        numbers = NumberFormat()
         for row in self.rows:
-            first, *rest = (escape(display(value)) for value in row)
+            first, *rest = (escape(display(value, numbers)) for value in row)
             cells = "".join(f'<td class="num">{cell}</td>' for cell in rest)
             out.append(f'<tr><th scope="row">{first}</th>{cells}</tr>')
         return mark_safe("".join(out))  # noqa: S308 (every cell is escaped)
 
 
-def display(value: object) -> str:
+class NumberFormat:
+    """`django.utils.formats.number_format` for the current language, its separators looked
+    up once (a table has thousands of cells, and the look-ups cost more than the formatting)."""
+
+    def __init__(self) -> None:
+        language = get_language()
+        self.decimal = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+        self.grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
+        self.thousands = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    def __call__(self, value: int | float) -> str:
+        return numberformat.format(
+            value, self.decimal, None, self.grouping, self.thousands, use_l10n=True
+        )
+
+
+def display(value: object, numbers: NumberFormat | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, dt.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, int | float):
-        return number_format(value, use_l10n=True)
+        return (numbers or NumberFormat())(value)
     return str(value)
 
 
