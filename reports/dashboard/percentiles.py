@@ -1,6 +1,7 @@
-"""Medians and 90th percentiles of durations in Python (the portable way; PostgreSQL computes
-them with `percentile_cont`, reports/dashboard/grouped.py), with the same definition: the
-continuous percentile, interpolating linearly between the two nearest values."""
+"""Medians and 90th percentiles of durations in Python (the portable way; on PostgreSQL
+reports/dashboard/grouped.py reads them from each group's sorted durations in SQL), with one
+definition, PostgreSQL's `percentile_cont`: the value at rank fraction × (n − 1), interpolated
+linearly between the two nearest values. The figures are exact either way."""
 
 from __future__ import annotations
 
