@@ -166,6 +166,17 @@ if DATABASE_URL:
                     "prepare_threshold": None,
                     "server_side_binding": False,
                 }
+        elif env.bool("DATABASE_PREPARED_STATEMENTS", True):
+            # Connected straight to PostgreSQL: parameters bound by the server, and a statement
+            # run five times on a connection is prepared (psycopg), so PostgreSQL stops planning
+            # it again. Under row-level security planning was most of a small query's time
+            # (bench-200k: 0.5 ms for the case's row, 3.5 ms for the inbox's union).
+            for _alias in DATABASES.values():
+                _alias["OPTIONS"] = {
+                    **_alias.get("OPTIONS", {}),
+                    "server_side_binding": True,
+                    "prepare_threshold": 5,
+                }
         # DATABASE_REPLICA_URL: a streaming replica for reports, exports and search, read as
         # the application's role (its URL gives host, port and database); config/db_router.py
         # decides which reads may go there.

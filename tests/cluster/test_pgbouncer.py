@@ -61,10 +61,26 @@ def test_the_pooler_setting_turns_prepared_statements_and_server_side_cursors_of
         "default": [None, False, True],
         "owner": [None, False, True],
     }
-    # Without it (this process): Django's own defaults, server-side cursors off all the same.
+    # Without it (this process, straight to PostgreSQL): server-side parameters and prepared
+    # statements, server-side cursors off all the same.
     for alias in ("default", "owner"):
-        assert "prepare_threshold" not in settings.DATABASES[alias].get("OPTIONS", {})
+        options = settings.DATABASES[alias].get("OPTIONS", {})
+        assert options.get("prepare_threshold") == 5
+        assert options.get("server_side_binding") is True
         assert settings.DATABASES[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    # And DATABASE_PREPARED_STATEMENTS=false gives Django's defaults.
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=app_env(url, DATABASE_PREPARED_STATEMENTS="false"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout) == {
+        "default": ["unset", None, True],
+        "owner": ["unset", None, True],
+    }
 
 
 def _names(html: str, prefix: str) -> set[str]:
