@@ -49,15 +49,19 @@ def test_the_pooler_setting_turns_prepared_statements_and_server_side_cursors_of
         " for a, d in settings.DATABASES.items()}))"
     )
     url = "postgres://postgres@127.0.0.1:6432/saksflyt"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=app_env(url, DATABASE_POOLER="pgbouncer"),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(result.stdout) == {
+
+    def options_with(**extra: str) -> dict:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=BASE_DIR,
+            env=app_env(url, **extra),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(result.stdout)
+
+    assert options_with(DATABASE_POOLER="pgbouncer") == {
         "default": [None, False, True],
         "owner": [None, False, True],
     }
@@ -69,15 +73,7 @@ def test_the_pooler_setting_turns_prepared_statements_and_server_side_cursors_of
         assert options.get("server_side_binding") is True
         assert settings.DATABASES[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
     # And DATABASE_PREPARED_STATEMENTS=false gives Django's defaults.
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=app_env(url, DATABASE_PREPARED_STATEMENTS="false"),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(result.stdout) == {
+    assert options_with(DATABASE_PREPARED_STATEMENTS="false") == {
         "default": ["unset", None, True],
         "owner": ["unset", None, True],
     }
