@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from notifications.staff import (
 )
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import check_same_org
+from organizations.urlcache import reverse
 from properties.models import Container, Property
 
 Kind = CaseEvent.Kind

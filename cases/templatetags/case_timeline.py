@@ -11,7 +11,7 @@ import html
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cases.mentions import mentions_to_html
 from cases.models import Case, CaseEvent, Task
 from cases.services.messages import skip_reason_text
+from organizations.urlcache import reverse
 
 register = template.Library()
 Kind = CaseEvent.Kind
