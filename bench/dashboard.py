@@ -199,13 +199,16 @@ def main() -> None:
         sys.exit("bench/dashboard.py needs DATABASE_URL=postgres://.../saksflyt_bench")
     env = server_env(url, args.redis_url)
     env["CACHE_KEY_PREFIX"] = "bench-dashboard"
-    # DEBUG off serves hashed static files: collect what is new (bench/load.py does the same).
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    # migrate with the server's DATABASE_APP_USER grants that role the tables (bench/run.py
+    # made the database as its owner, so on a new machine the role had none); DEBUG off serves
+    # hashed static files: collect what is new (bench/load.py does both the same way).
+    for command in (["migrate"], ["collectstatic"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     port = free_port()
     server = start_server(argparse.Namespace(workers=args.workers, threads=1), env, port)
     base = f"http://127.0.0.1:{port}"
