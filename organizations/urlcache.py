@@ -2,10 +2,9 @@
 
 Django's `reverse` walks the resolver's possibilities, substitutes and checks every argument
 against the pattern and quotes the result each time: about 17 µs on the bench machine, a
-remembered one about 6 µs. A staff page reverses
-dozens (the case page about sixty: the menu, the panel's forms, the history's links), the same
-few names with the same organization slug and case number, so the answers are kept (least
-recently used, a few thousand per process).
+remembered one about 6 µs. A staff page reverses dozens (the case page about sixty: the menu,
+the panel's forms, the history's links), the same few names with the same organization slug
+and case number, so the answers are kept (least recently used, a few thousand per process).
 
 A URL is a function of the name, the arguments, the current application, the URLconf and
 the script prefix, and all five are in the key. Only plain strings and integers are kept as
@@ -23,7 +22,7 @@ from django.dispatch import receiver
 from django.template import Library
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as url_tag
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
@@ -68,8 +67,6 @@ register = Library()
 
 class CachedURLNode(URLNode):
     def render(self, context):
-        from django.urls import NoReverseMatch
-
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
