@@ -29,12 +29,15 @@ that each argument reaches the SQL unchanged and refuses the builder otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 from django.db.models.sql.query import Query
 from django_scopes import scope, scopes_disabled
 from django_scopes.state import get_scope
@@ -100,20 +103,32 @@ class _Plan:
 
 
 class _ReusedQuery(Query):
-    """A query whose compiler answers as_sql from the plan instead of compiling."""
+    """A query whose compiler answers as_sql from the plan instead of compiling, and, when its
+    rows were read already (`compiled_lists`), execute_sql with those rows."""
 
     _plan: _Plan
     _run: tuple
+    _rows: list | None = None
 
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         compiler = super().get_compiler(using, connection, elide_empty)
-        plan, params = self._plan, self._run
+        plan, params, rows = self._plan, self._run, self._rows
 
         def as_sql(with_limits=True, with_col_aliases=False):
             compiler.__dict__.update(plan.state)
             return plan.sql, params
 
         compiler.as_sql = as_sql
+        if rows is not None:
+
+            def execute_sql(result_type=MULTI, chunked_fetch=False, chunk_size=None):
+                assert result_type == MULTI, "read rows answer a list's query only"
+                as_sql()  # the compiler's state, as running the query leaves it
+                if compiler.has_extra_select:  # as cursor_iter trims them
+                    return [[row[: compiler.col_count] for row in rows]]
+                return [rows]  # MULTI's shape: the rows in chunks, here one
+
+            compiler.execute_sql = execute_sql
         return compiler
 
 
@@ -175,6 +190,11 @@ def compiled_list(
     org_id = _scope_organization() if scoped else 0
     if org_id is None:
         return list(build(*args))
+    ahead = _read_ahead.get()
+    if ahead and scoped:
+        rows = ahead.pop((key, args, org_id), None)
+        if rows is not None:
+            return rows
     # The SQL is the backend's: every alias of a deployment (primary, replica) is one vendor.
     vendor = connections["default"].vendor
     plan = _plans.get((key, vendor))
@@ -183,6 +203,72 @@ def compiled_list(
     queryset = plan.queryset._chain()
     queryset.query._run = plan.params(args, org_id)
     return list(queryset)
+
+
+Read = tuple[Hashable, Callable[..., QuerySet], tuple]  # (key, build, args) of compiled_list
+
+
+def compiled_lists(reads: Sequence[Read]) -> list[list]:
+    """`[compiled_list(key, build, *args) for key, build, args in reads]`, with the statements
+    sent to PostgreSQL together: one round trip for all of them (a psycopg pipeline) instead of
+    one each. Each still goes through the connection's cursor (the tenancy wrapper, Django's
+    query log) and its rows through Django's iterables. Elsewhere (SQLite, no single
+    organization in scope, one read, no transaction) they run one after another."""
+    org_id = _scope_organization()
+    if org_id is None or len(reads) < 2:
+        return [compiled_list(key, build, *args) for key, build, args in reads]
+    vendor = connections["default"].vendor
+    querysets = []
+    for key, build, args in reads:
+        plan = _plans.get((key, vendor)) or _compile(key, build, args, vendor, True)
+        queryset = plan.queryset._chain()
+        queryset.query._run = plan.params(args, org_id)
+        querysets.append(queryset)
+    aliases = {queryset.db for queryset in querysets}
+    connection = connections[aliases.pop()]
+    if vendor != "postgresql" or aliases:
+        return [list(queryset) for queryset in querysets]
+    connection.ensure_connection()
+    raw = connection.connection
+    from psycopg import pq
+
+    if connection.get_autocommit() or raw.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+        # Outside a transaction each statement is its own (with its tenancy settings); inside
+        # a pipeline already, its statements are batched anyway.
+        return [list(queryset) for queryset in querysets]
+    cursors = []
+    try:
+        with connection.wrap_database_errors, raw.pipeline():
+            for queryset in querysets:
+                sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+                cursors.append(connection.cursor())
+                cursors[-1].execute(sql, params)
+        rows = [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    for queryset, read in zip(querysets, rows, strict=True):
+        queryset.query._rows = read
+    return [list(queryset) for queryset in querysets]
+
+
+_read_ahead: ContextVar[dict | None] = ContextVar("compiled_read_ahead", default=None)
+
+
+@contextlib.contextmanager
+def read_ahead(reads: Sequence[Read]) -> Iterator[None]:
+    """Run `reads` now, together (`compiled_lists`); inside the block, `compiled_list` answers
+    each of them once from what was read, for the organization in scope now. For a page that
+    only reads: a write inside the block would not be seen by a read answered from here."""
+    org_id = _scope_organization()
+    results = compiled_lists(reads)
+    token = _read_ahead.set(
+        {(key, args, org_id): rows for (key, _b, args), rows in zip(reads, results, strict=True)}
+    )
+    try:
+        yield
+    finally:
+        _read_ahead.reset(token)
 
 
 def set_prefetched(instance, name: str, rows: list) -> None:

@@ -27,7 +27,7 @@ from cases.models import (
 from cases.selectors.lists import tag_list
 from customers.models import ContactRole
 from notifications.models import OutboundMessage, SavedReply
-from organizations.compiled import compiled_list, set_prefetched
+from organizations.compiled import Read, compiled_list, compiled_lists, set_prefetched
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import get_for_org_or_404
 from organizations.selectors import staff_members
@@ -57,9 +57,15 @@ def case_for_page(org: Organization, number: int) -> Case:
         raise Http404
     case = found[0]
     Case.organization.field.set_cached_value(case, org)
-    for name, build in (("teams", _teams), ("tags", _case_tags), ("containers", _containers)):
-        set_prefetched(case, name, compiled_list(f"case_for_page.{name}", build, org.pk, case.pk))
-    more = compiled_list("case_for_page.more", _case_more, org.pk, case.pk)[0]
+    # The case's teams, tags, containers and further lookups: four reads in one round trip.
+    related = (("teams", _teams), ("tags", _case_tags), ("containers", _containers))
+    *lists, more = compiled_lists(
+        [(f"case_for_page.{name}", build, (org.pk, case.pk)) for name, build in related]
+        + [("case_for_page.more", _case_more, (org.pk, case.pk))]
+    )
+    for (name, _build), rows in zip(related, lists, strict=True):
+        set_prefetched(case, name, rows)
+    more = more[0]
     for name in (*MORE_RELATED, MORE_REVERSE):
         # As select_related would: the object, or None, cached on the case.
         cache = Case._meta.get_field(name)
@@ -70,6 +76,31 @@ def case_for_page(org: Organization, number: int) -> Case:
         # As select_related would: the parent (None if outside the organization), cached.
         Property.parent.field.set_cached_value(prop, parents[0] if parents else None)
     return case
+
+
+def case_page_reads(org: Organization, case: Case) -> list[Read]:
+    """What the whole case page reads once the case is loaded (its panels, history, tasks,
+    time, files, deviations, and the property's contacts and agreements), as compiled reads
+    for `read_ahead`: the page sends them to PostgreSQL together. Keys, builders and arguments
+    are the ones the selectors below use, so each selector is answered from them."""
+    from cases.selectors.deviations import _case_deviations
+
+    ids = (org.pk, case.pk)
+    reads: list[Read] = [
+        ("case_attachments", _attachments, ids),
+        ("case_tasks", _tasks, ids),
+        ("case_time", _time_entries, ids),
+        ("case_deviations", _case_deviations, ids),
+        ("case_timeline", _events, ids),
+        ("case_timeline.notes", _notes, ids),
+        ("case_timeline.mentions", _mentions, ids),
+        ("outbound_for_events", _outbound, ids),
+    ]
+    if case.property_id is not None:
+        prop = (org.pk, case.property_id)
+        reads.append(("property_contacts", _contacts, (*prop, timezone.localdate())))
+        reads.append(("property_agreements", _agreements, prop))
+    return reads
 
 
 def _case_header(org_id: int, number: int):

@@ -33,6 +33,7 @@ from cases.selectors.detail import (
     case_attachments,
     case_contact,
     case_for_page,
+    case_page_reads,
     case_tasks,
     case_time,
     case_timeline,
@@ -45,6 +46,7 @@ from cases.services.cases import case_close, case_reopen, case_url
 from cases.views.detail_nav import case_navigation
 from cases.views.detail_panel import panel_context
 from cases.views.merge import close_confirm_response, merged_redirect, refused_for_open_tasks
+from organizations.compiled import read_ahead
 from organizations.rendering import FAST_RENDERER
 from organizations.scoping import STAFF_ROLES, org_view
 from organizations.web import is_htmx
@@ -204,6 +206,13 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
     org = request.org
     open_form = request.GET.get("form", "")  # "Add task" or "Log time" asked for without JS
     composer = request.GET.get("composer", "")  # "reply" or "forward" asked for without JS
+    # The page's reads go to the database together, one round trip; the selectors below and
+    # the templates are answered from them (the page only reads from here on).
+    with read_ahead(case_page_reads(org, case)):
+        return _render_page(request, case, org, open_form, composer, bound)
+
+
+def _render_page(request, case, org, open_form, composer, bound) -> HttpResponse:
     attachments = case_attachments(org, case)
     tasks = case_tasks(org, case)
     time = case_time(org, case)
