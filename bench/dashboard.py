@@ -65,6 +65,19 @@ def p95(values: list[float]) -> float:
     )
 
 
+def ready_for_server(env: dict[str, str]) -> None:
+    """migrate with the server's DATABASE_APP_USER grants that role the tables (bench/run.py
+    made the database as its owner, so on a new machine the role had none); DEBUG off serves
+    hashed static files: collect what is new (bench/load.py does both the same way)."""
+    for command in (["migrate"], ["collectstatic"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+
+
 def sign_in(base: str, user: str, password: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/accounts/login/")
@@ -199,16 +212,7 @@ def main() -> None:
         sys.exit("bench/dashboard.py needs DATABASE_URL=postgres://.../saksflyt_bench")
     env = server_env(url, args.redis_url)
     env["CACHE_KEY_PREFIX"] = "bench-dashboard"
-    # migrate with the server's DATABASE_APP_USER grants that role the tables (bench/run.py
-    # made the database as its owner, so on a new machine the role had none); DEBUG off serves
-    # hashed static files: collect what is new (bench/load.py does both the same way).
-    for command in (["migrate"], ["collectstatic"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+    ready_for_server(env)
     port = free_port()
     server = start_server(argparse.Namespace(workers=args.workers, threads=1), env, port)
     base = f"http://127.0.0.1:{port}"

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api_throughput import free_port, start_server, stop_server  # noqa: E402
-from bench.dashboard import p95, sign_in  # noqa: E402
+from bench.dashboard import p95, ready_for_server, sign_in  # noqa: E402
 from bench.load import server_env  # noqa: E402
 
 
@@ -83,14 +83,7 @@ def main() -> None:
     env_a = server_env(url, args.redis_url)
     env_a["CACHE_KEY_PREFIX"] = "bench-idle"
     env_b = {**env_a, **dict(pair.split("=", 1) for pair in args.b_env)}
-    # The role's grants (bench/run.py made the database as its owner), hashed static files.
-    for command in (["migrate"], ["collectstatic"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=env_a,
-            check=True,
-        )
+    ready_for_server(env_a)
     set_password(env_a, args.user, args.password)
     number = case_with_four_entries(url, args.org)
     pages = {

@@ -3,8 +3,6 @@ each read alone gives, in one round trip, and `read_ahead` answers each of them 
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -14,23 +12,10 @@ from organizations.compiled import compiled_list, compiled_lists, read_ahead
 from organizations.tenancy import organization_scope
 from tests.factories.cases import make_case
 from tests.markers import postgresql_only
+from tests.organizations.test_compiled import fresh_key, tasks_of
 from tests.organizations.test_scope_round_trips import round_trips
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-_keys = itertools.count()
-
-
-def fresh_key() -> str:
-    return f"test-compiled-batch-{next(_keys)}"
-
-
-def tasks_of(org_id: int, case_id: int):
-    return (
-        Task.objects.filter(organization_id=org_id, case_id=case_id)
-        .select_related("assignee")
-        .order_by("title")
-    )
 
 
 def task_titles(org_id: int, case_id: int):
