@@ -41,6 +41,7 @@ from django.db.models.sql.constants import MULTI
 from django.db.models.sql.query import Query
 from django_scopes import scope, scopes_disabled
 from django_scopes.state import get_scope
+from psycopg import pq
 
 # Placeholders no constant of a builder takes. Integers stay within the 32-bit range every
 # integer field accepts (Django answers a lookup outside a field's range with no query at all).
@@ -195,6 +196,13 @@ def compiled_list(
         rows = ahead.pop((key, args, org_id), None)
         if rows is not None:
             return rows
+    return list(_planned(key, build, args, org_id, scoped))
+
+
+def _planned(
+    key: Hashable, build: Callable[..., QuerySet], args: tuple, org_id: int, scoped: bool
+) -> QuerySet:
+    """The key's compiled queryset (compiled now if new) with this call's parameters."""
     # The SQL is the backend's: every alias of a deployment (primary, replica) is one vendor.
     vendor = connections["default"].vendor
     plan = _plans.get((key, vendor))
@@ -202,10 +210,17 @@ def compiled_list(
         plan = _compile(key, build, args, vendor, scoped)
     queryset = plan.queryset._chain()
     queryset.query._run = plan.params(args, org_id)
-    return list(queryset)
+    return queryset
 
 
 Read = tuple[Hashable, Callable[..., QuerySet], tuple]  # (key, build, args) of compiled_list
+
+
+def read_list(read: Read) -> list:
+    """`compiled_list(key, build, *args)` of one Read: a selector that also offers its Read to
+    `read_ahead` runs it through here, so both name the same read."""
+    key, build, args = read
+    return compiled_list(key, build, *args)
 
 
 def compiled_lists(reads: Sequence[Read]) -> list[list]:
@@ -217,21 +232,13 @@ def compiled_lists(reads: Sequence[Read]) -> list[list]:
     org_id = _scope_organization()
     if org_id is None or len(reads) < 2:
         return [compiled_list(key, build, *args) for key, build, args in reads]
-    vendor = connections["default"].vendor
-    querysets = []
-    for key, build, args in reads:
-        plan = _plans.get((key, vendor)) or _compile(key, build, args, vendor, True)
-        queryset = plan.queryset._chain()
-        queryset.query._run = plan.params(args, org_id)
-        querysets.append(queryset)
+    querysets = [_planned(key, build, args, org_id, True) for key, build, args in reads]
     aliases = {queryset.db for queryset in querysets}
     connection = connections[aliases.pop()]
-    if vendor != "postgresql" or aliases:
+    if connection.vendor != "postgresql" or aliases:
         return [list(queryset) for queryset in querysets]
     connection.ensure_connection()
     raw = connection.connection
-    from psycopg import pq
-
     if connection.get_autocommit() or raw.pgconn.pipeline_status != pq.PipelineStatus.OFF:
         # Outside a transaction each statement is its own (with its tenancy settings); inside
         # a pipeline already, its statements are batched anyway.

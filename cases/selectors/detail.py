@@ -24,10 +24,17 @@ from cases.models import (
     Task,
     TimeEntry,
 )
+from cases.selectors.deviations import case_deviations_read
 from cases.selectors.lists import tag_list
 from customers.models import ContactRole
 from notifications.models import OutboundMessage, SavedReply
-from organizations.compiled import Read, compiled_list, compiled_lists, set_prefetched
+from organizations.compiled import (
+    Read,
+    compiled_list,
+    compiled_lists,
+    read_list,
+    set_prefetched,
+)
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import get_for_org_or_404
 from organizations.selectors import staff_members
@@ -82,24 +89,23 @@ def case_page_reads(org: Organization, case: Case) -> list[Read]:
     """What the whole case page reads once the case is loaded (its panels, history, tasks,
     time, files, deviations, and the property's contacts and agreements), as compiled reads
     for `read_ahead`: the page sends them to PostgreSQL together. Keys, builders and arguments
-    are the ones the selectors below use, so each selector is answered from them."""
-    from cases.selectors.deviations import _case_deviations
-
-    ids = (org.pk, case.pk)
-    reads: list[Read] = [
-        ("case_attachments", _attachments, ids),
-        ("case_tasks", _tasks, ids),
-        ("case_time", _time_entries, ids),
-        ("case_deviations", _case_deviations, ids),
-        ("case_timeline", _events, ids),
-        ("case_timeline.notes", _notes, ids),
-        ("case_timeline.mentions", _mentions, ids),
-        ("outbound_for_events", _outbound, ids),
+    come from the `_*_read` functions the selectors below run, so each selector is answered
+    from them."""
+    reads = [
+        read(org, case)
+        for read in (
+            _attachments_read,
+            _tasks_read,
+            _time_read,
+            case_deviations_read,
+            _events_read,
+            _notes_read,
+            _mentions_read,
+            _outbound_read,
+        )
     ]
     if case.property_id is not None:
-        prop = (org.pk, case.property_id)
-        reads.append(("property_contacts", _contacts, (*prop, timezone.localdate())))
-        reads.append(("property_agreements", _agreements, prop))
+        reads += [_contacts_read(org, case.property_id), _agreements_read(org, case.property_id)]
     return reads
 
 
@@ -193,7 +199,7 @@ def case_timeline(
     entries its panels show anyway.
     """
     if event_ids is None:
-        events = compiled_list("case_timeline", _events, org.pk, case.pk)
+        events = read_list(_events_read(org, case))
     else:
         events = list(_events(org.pk, case.pk).filter(pk__in=list(event_ids)))
     if attachments is None:
@@ -202,9 +208,7 @@ def case_timeline(
         tasks = case_tasks(org, case)
     if time_entries is None:
         time_entries = case_time(org, case).entries
-    notes = {
-        note.pk: note for note in compiled_list("case_timeline.notes", _notes, org.pk, case.pk)
-    }
+    notes = {note.pk: note for note in read_list(_notes_read(org, case))}
     by_note: dict[int, list[Attachment]] = defaultdict(list)
     by_task: dict[int, list[Attachment]] = defaultdict(list)
     for attachment in attachments:
@@ -213,7 +217,7 @@ def case_timeline(
         elif attachment.task_id:
             by_task[attachment.task_id].append(attachment)
     mentions: dict[int, set[int]] = defaultdict(set)
-    for note_id, user_id in compiled_list("case_timeline.mentions", _mentions, org.pk, case.pk):
+    for note_id, user_id in read_list(_mentions_read(org, case)):
         mentions[note_id].add(user_id)
     related = (
         (CaseEvent.note.field, "note_id", notes),
@@ -254,6 +258,22 @@ def _mentions(org_id: int, case_id: int):
     ).values_list("note_id", "user_id")
 
 
+def _events_read(org: Organization, case: Case) -> Read:
+    return ("case_timeline", _events, (org.pk, case.pk))
+
+
+def _notes_read(org: Organization, case: Case) -> Read:
+    return ("case_timeline.notes", _notes, (org.pk, case.pk))
+
+
+def _mentions_read(org: Organization, case: Case) -> Read:
+    return ("case_timeline.mentions", _mentions, (org.pk, case.pk))
+
+
+def _outbound_read(org: Organization, case: Case) -> Read:
+    return ("outbound_for_events", _outbound, (org.pk, case.pk))
+
+
 # What the history shows of an outbox row: its delivery, not its bodies (the event has those).
 OUTBOUND_FIELDS = ("id", "channel", "to", "status", "last_error", "sent_at", "status_changed_at")
 
@@ -264,7 +284,7 @@ def outbound_for_events(
     """The outbox rows the case's MESSAGE_OUT events name, by id: always exactly one query
     (a subquery picks the ids), however many messages the history holds."""
     if event_ids is None:
-        rows = compiled_list("outbound_for_events", _outbound, org.pk, case.pk)
+        rows = read_list(_outbound_read(org, case))
     else:
         named = CaseEvent.objects.filter(
             organization=org, case=case, outbound_message_id__isnull=False, pk__in=list(event_ids)
@@ -345,7 +365,11 @@ def case_contact(org: Organization, case: Case) -> dict[str, str]:
 
 
 def case_attachments(org: Organization, case: Case) -> list[Attachment]:
-    return compiled_list("case_attachments", _attachments, org.pk, case.pk)
+    return read_list(_attachments_read(org, case))
+
+
+def _attachments_read(org: Organization, case: Case) -> Read:
+    return ("case_attachments", _attachments, (org.pk, case.pk))
 
 
 def _attachments(org_id: int, case_id: int):
@@ -360,7 +384,11 @@ def _attachments(org_id: int, case_id: int):
 
 
 def case_tasks(org: Organization, case: Case) -> list[Task]:
-    return compiled_list("case_tasks", _tasks, org.pk, case.pk)
+    return read_list(_tasks_read(org, case))
+
+
+def _tasks_read(org: Organization, case: Case) -> Read:
+    return ("case_tasks", _tasks, (org.pk, case.pk))
 
 
 def _tasks(org_id: int, case_id: int):
@@ -378,8 +406,12 @@ class TimeSummary:
 
 
 def case_time(org: Organization, case: Case) -> TimeSummary:
-    entries = compiled_list("case_time", _time_entries, org.pk, case.pk)
+    entries = read_list(_time_read(org, case))
     return TimeSummary(entries=entries, total_minutes=sum(e.minutes for e in entries))
+
+
+def _time_read(org: Organization, case: Case) -> Read:
+    return ("case_time", _time_entries, (org.pk, case.pk))
 
 
 def _time_entries(org_id: int, case_id: int):
@@ -410,7 +442,11 @@ def property_contacts(org: Organization, prop: Property | None) -> list[ContactR
     """The current contact roles at the property (owner, co-owner, resident, company)."""
     if prop is None:
         return []
-    return compiled_list("property_contacts", _contacts, org.pk, prop.pk, timezone.localdate())
+    return read_list(_contacts_read(org, prop.pk))
+
+
+def _contacts_read(org: Organization, property_id: int) -> Read:
+    return ("property_contacts", _contacts, (org.pk, property_id, timezone.localdate()))
 
 
 def _contacts(org_id: int, property_id: int, today: dt.date):
@@ -425,7 +461,11 @@ def _contacts(org_id: int, property_id: int, today: dt.date):
 def property_agreements(org: Organization, prop: Property | None) -> list[Agreement]:
     if prop is None:
         return []
-    return compiled_list("property_agreements", _agreements, org.pk, prop.pk)
+    return read_list(_agreements_read(org, prop.pk))
+
+
+def _agreements_read(org: Organization, property_id: int) -> Read:
+    return ("property_agreements", _agreements, (org.pk, property_id))
 
 
 def _agreements(org_id: int, property_id: int):

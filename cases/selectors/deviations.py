@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Deviation, DeviationFile, Task
-from organizations.compiled import compiled_list
+from organizations.compiled import Read, read_list
 from organizations.models import Membership, Organization, User
 from organizations.models_audit import AuditEvent
 from organizations.scoping import for_org, get_for_org_or_404
@@ -117,7 +117,12 @@ def deviation_history(
 
 def case_deviations(org: Organization, case: Case) -> list[Deviation]:
     """The deviations registered from `case`, for the case page."""
-    return compiled_list("case_deviations", _case_deviations, org.pk, case.pk)
+    return read_list(case_deviations_read(org, case))
+
+
+def case_deviations_read(org: Organization, case: Case) -> Read:
+    """The read `case_deviations` runs, for the case page's read_ahead."""
+    return ("case_deviations", _case_deviations, (org.pk, case.pk))
 
 
 def _case_deviations(org_id: int, case_id: int):

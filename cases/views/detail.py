@@ -209,54 +209,50 @@ def render_page(request: HttpRequest, case: Case, /, **bound) -> HttpResponse:
     # The page's reads go to the database together, one round trip; the selectors below and
     # the templates are answered from them (the page only reads from here on).
     with read_ahead(case_page_reads(org, case)):
-        return _render_page(request, case, org, open_form, composer, bound)
-
-
-def _render_page(request, case, org, open_form, composer, bound) -> HttpResponse:
-    attachments = case_attachments(org, case)
-    tasks = case_tasks(org, case)
-    time = case_time(org, case)
-    context = {
-        "case": case,
-        "case_deviations": case_deviations(org, case),
-        "events": case_timeline(
-            org, case, attachments=attachments, tasks=tasks, time_entries=time.entries
-        ),
-        **header_context(request, case, **bound),
-        **panel_context(request, case, **bound),
-        **case_navigation(request, case),
-        **tasks_context(
-            request,
-            case,
-            task_form=bound.get("task_form"),
-            done_forms=bound.get("done_forms"),
-            tasks=tasks,
-            lazy_form=open_form != "task",
-        ),
-        **time_context(
-            request,
-            case,
-            time_form=bound.get("time_form"),
-            time=time,
-            lazy_form=open_form != "time",
-        ),
-        "open_form": open_form,
-        **tags_context(request, case, tag_form=bound.get("tag_form")),
-        **attachments_context(
-            request, case, attachments=attachments, attachment_form=bound.get("attachment_form")
-        ),
-        **composer_context(
-            request,
-            case,
-            note_form=bound.get("note_form"),
-            reply_form=bound.get("reply_form"),
-            forward_form=bound.get("forward_form"),
-            attachments=attachments,
-            tab=f"{composer}_form" if composer in ("reply", "forward") else "",
-            lazy=True,
-        ),
-    }
-    return render(request, "cases/detail/page.html", context)
+        attachments = case_attachments(org, case)
+        tasks = case_tasks(org, case)
+        time = case_time(org, case)
+        context = {
+            "case": case,
+            "case_deviations": case_deviations(org, case),
+            "events": case_timeline(
+                org, case, attachments=attachments, tasks=tasks, time_entries=time.entries
+            ),
+            **header_context(request, case, **bound),
+            **panel_context(request, case, **bound),
+            **case_navigation(request, case),
+            **tasks_context(
+                request,
+                case,
+                task_form=bound.get("task_form"),
+                done_forms=bound.get("done_forms"),
+                tasks=tasks,
+                lazy_form=open_form != "task",
+            ),
+            **time_context(
+                request,
+                case,
+                time_form=bound.get("time_form"),
+                time=time,
+                lazy_form=open_form != "time",
+            ),
+            "open_form": open_form,
+            **tags_context(request, case, tag_form=bound.get("tag_form")),
+            **attachments_context(
+                request, case, attachments=attachments, attachment_form=bound.get("attachment_form")
+            ),
+            **composer_context(
+                request,
+                case,
+                note_form=bound.get("note_form"),
+                reply_form=bound.get("reply_form"),
+                forward_form=bound.get("forward_form"),
+                attachments=attachments,
+                tab=f"{composer}_form" if composer in ("reply", "forward") else "",
+                lazy=True,
+            ),
+        }
+        return render(request, "cases/detail/page.html", context)
 
 
 def render_fragment(
