@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from cases.models import Case, CaseEvent, Note, Task
-from cases.selectors.detail import case_for_page, case_tasks, property_agreements
+from cases.selectors.detail import case_for_page
+from cases.selectors.panels import case_tasks, property_agreements
 from organizations.models import Organization
 from organizations.scoping import for_org
 from printing.formats import DEFAULT_FORMAT, LabelFormat, label_format

@@ -3,14 +3,11 @@ of events, notes, tasks or attachments on the case (the page test asserts it for
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from cases.models import (
     Attachment,
@@ -25,8 +22,16 @@ from cases.models import (
     TimeEntry,
 )
 from cases.selectors.deviations import case_deviations_read
-from cases.selectors.lists import tag_list
-from customers.models import ContactRole
+from cases.selectors.panels import (
+    agreements_read,
+    attachments_read,
+    case_attachments,
+    case_tasks,
+    case_time,
+    contacts_read,
+    tasks_read,
+    time_read,
+)
 from notifications.models import OutboundMessage, SavedReply
 from organizations.compiled import (
     Read,
@@ -38,7 +43,7 @@ from organizations.compiled import (
 from organizations.models import Membership, Organization, Team, User
 from organizations.scoping import get_for_org_or_404
 from organizations.selectors import staff_members
-from properties.models import Agreement, Container, Property
+from properties.models import Container, Property
 
 STAFF_ROLE_VALUES = (Membership.Role.ADMIN, Membership.Role.CASEWORKER)
 PARENT_DEPTH = 3  # estate > building > unit: the parents fetched with the case
@@ -94,9 +99,9 @@ def case_page_reads(org: Organization, case: Case) -> list[Read]:
     reads = [
         read(org, case)
         for read in (
-            _attachments_read,
-            _tasks_read,
-            _time_read,
+            attachments_read,
+            tasks_read,
+            time_read,
             case_deviations_read,
             _events_read,
             _notes_read,
@@ -105,7 +110,7 @@ def case_page_reads(org: Organization, case: Case) -> list[Read]:
         )
     ]
     if case.property_id is not None:
-        reads += [_contacts_read(org, case.property_id), _agreements_read(org, case.property_id)]
+        reads += [contacts_read(org, case.property_id), agreements_read(org, case.property_id)]
     return reads
 
 
@@ -362,115 +367,3 @@ def case_contact(org: Organization, case: Case) -> dict[str, str]:
         if not contact[key] and not (customer and key == "name"):
             contact[key] = sender.get(f"inquiry__sender_{key}") or ""
     return contact
-
-
-def case_attachments(org: Organization, case: Case) -> list[Attachment]:
-    return read_list(_attachments_read(org, case))
-
-
-def _attachments_read(org: Organization, case: Case) -> Read:
-    return ("case_attachments", _attachments, (org.pk, case.pk))
-
-
-def _attachments(org_id: int, case_id: int):
-    return (
-        Attachment.objects.filter(organization_id=org_id, case_id=case_id)
-        .select_related("uploaded_by")
-        .order_by("created_at", "id")
-    )
-
-
-# --- Panels ---------------------------------------------------------------------------------
-
-
-def case_tasks(org: Organization, case: Case) -> list[Task]:
-    return read_list(_tasks_read(org, case))
-
-
-def _tasks_read(org: Organization, case: Case) -> Read:
-    return ("case_tasks", _tasks, (org.pk, case.pk))
-
-
-def _tasks(org_id: int, case_id: int):
-    return (
-        Task.objects.filter(organization_id=org_id, case_id=case_id)
-        .select_related("assignee", "supplier", "completed_by")
-        .order_by("status", "due_date", "created_at", "id")
-    )
-
-
-@dataclass
-class TimeSummary:
-    entries: list[TimeEntry] = field(default_factory=list)
-    total_minutes: int = 0
-
-
-def case_time(org: Organization, case: Case) -> TimeSummary:
-    entries = read_list(_time_read(org, case))
-    return TimeSummary(entries=entries, total_minutes=sum(e.minutes for e in entries))
-
-
-def _time_read(org: Organization, case: Case) -> Read:
-    return ("case_time", _time_entries, (org.pk, case.pk))
-
-
-def _time_entries(org_id: int, case_id: int):
-    return (
-        TimeEntry.objects.filter(organization_id=org_id, case_id=case_id)
-        .select_related("user")
-        .order_by("-date", "-created_at")
-    )
-
-
-def org_tags(org: Organization) -> list[Tag]:
-    return tag_list(org)
-
-
-def property_chain(prop: Property | None) -> tuple[list[Property], bool]:
-    """The parents of `prop` fetched with the case (nearest first), and whether more exist."""
-    chain: list[Property] = []
-    current = prop
-    while current is not None and current.parent_id:
-        if not Property.parent.is_cached(current):
-            return chain, True
-        current = current.parent
-        chain.append(current)
-    return chain, False
-
-
-def property_contacts(org: Organization, prop: Property | None) -> list[ContactRole]:
-    """The current contact roles at the property (owner, co-owner, resident, company)."""
-    if prop is None:
-        return []
-    return read_list(_contacts_read(org, prop.pk))
-
-
-def _contacts_read(org: Organization, property_id: int) -> Read:
-    return ("property_contacts", _contacts, (org.pk, property_id, timezone.localdate()))
-
-
-def _contacts(org_id: int, property_id: int, today: dt.date):
-    return (
-        ContactRole.objects.filter(organization_id=org_id, property_id=property_id)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .select_related("customer")
-        .order_by("role", "customer__name")
-    )
-
-
-def property_agreements(org: Organization, prop: Property | None) -> list[Agreement]:
-    if prop is None:
-        return []
-    return read_list(_agreements_read(org, prop.pk))
-
-
-def _agreements_read(org: Organization, property_id: int) -> Read:
-    return ("property_agreements", _agreements, (org.pk, property_id))
-
-
-def _agreements(org_id: int, property_id: int):
-    return (
-        Agreement.objects.filter(organization_id=org_id, property_id=property_id)
-        .select_related("customer")
-        .order_by("-period_start")
-    )

@@ -30,17 +30,14 @@ from cases.forms_panels import (
 )
 from cases.models import Case, CaseEvent
 from cases.selectors.detail import (
-    case_attachments,
     case_contact,
     case_for_page,
     case_page_reads,
-    case_tasks,
-    case_time,
     case_timeline,
-    org_tags,
     saved_replies,
 )
 from cases.selectors.deviations import case_deviations
+from cases.selectors.panels import case_attachments, case_tasks, case_time, org_tags
 from cases.selectors.service_levels import sla_summary
 from cases.services.cases import case_close, case_reopen, case_url
 from cases.views.detail_nav import case_navigation

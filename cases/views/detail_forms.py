@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 
 from cases.forms_panels import TaskForm, TimeEntryForm
 from cases.models import Case
-from cases.selectors.detail import case_attachments, case_for_page, case_get
+from cases.selectors.detail import case_for_page, case_get
+from cases.selectors.panels import case_attachments
 from cases.services.cases import case_url
 from cases.views.detail import fast, forward_context, reply_context
 from organizations.scoping import STAFF_ROLES, org_view

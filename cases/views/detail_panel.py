@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.forms_detail import HEADER_FORMS, LINK_FORMS, CaseFieldForm
 from cases.models import Case
-from cases.selectors.detail import property_agreements, property_chain, property_contacts
+from cases.selectors.panels import property_agreements, property_chain, property_contacts
 from cases.services.cases import case_url
 from organizations.rendering import FAST_RENDERER
 from organizations.web import is_htmx

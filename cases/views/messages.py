@@ -12,13 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.forms_detail import apply_errors
 from cases.forms_messages import ForwardForm, ReplyForm
-from cases.selectors.detail import (
-    case_attachments,
-    case_contact,
-    case_for_page,
-    case_timeline,
-    message_event,
-)
+from cases.selectors.detail import case_contact, case_for_page, case_timeline, message_event
+from cases.selectors.panels import case_attachments
 from cases.services.messages import case_message_retry, case_message_send
 from cases.views.detail import back_to_case, composer_context, render_fragment, render_page
 from notifications.models import OutboundMessage
