@@ -6,6 +6,7 @@ only that partial (or the inbox body with its tab counts), a normal request the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -13,11 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from cases.forms_lists import BulkActionForm, CaseFilterForm, ListChoices
-from cases.selectors.inbox import INBOX_TABS, inbox_with_counts
+from cases.selectors.inbox import INBOX_TABS, inbox_counts, inbox_with_counts
 from cases.selectors.inbox_counts import cached_inbox_counts, remember_inbox_counts
 from cases.selectors.lists import case_list_filtered, case_page
 from cases.views.lists_table import optional_url, query_url, rows_html, table_context
 from customers.models import Customer
+from organizations import tenancy
+from organizations.after_response import after_response
+from organizations.models import Organization, User
 from organizations.scoping import STAFF_ROLES, get_for_org_or_404, org_view
 from organizations.web import is_htmx, search_query
 from properties.models import Container, Property
@@ -85,7 +89,7 @@ def render_inbox(
         sort=params.get("sort"),
         after=params.get("after"),
         before=params.get("before"),
-        counts=known,
+        counts=known and known.counts,
     )
     if known is None:
         remember_inbox_counts(org, user, found.counts)
@@ -124,7 +128,16 @@ def render_inbox(
         )
     else:
         template = "cases/inbox.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if known is not None and known.due:
+        after_response(response, functools.partial(count_inbox_again, org, user))
+    return response
+
+
+def count_inbox_again(org: Organization, user: User) -> None:
+    """Count `user`'s inbox tabs again and keep them (after a response, see inbox_counts.py)."""
+    with tenancy.organization_scope(org):
+        remember_inbox_counts(org, user, inbox_counts(org, user))
 
 
 def render_case_list(

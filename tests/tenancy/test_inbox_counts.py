@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.mentions import mention_token
 from cases.models import Case, Task
-from cases.selectors.inbox import INBOX_TABS, inbox_with_counts
+from cases.selectors.inbox import INBOX_TABS, inbox_counts, inbox_with_counts
 from cases.services.notes import note_add
 from cases.services.tasks import task_add
 from organizations.models import Membership
@@ -110,6 +110,16 @@ def test_each_organization_sees_its_own_inbox(tenant, other_tenant, me, cases):
         inbox = inbox_with_counts(org, me, "all", size=100)
         assert {row.id for row in inbox.page.rows} == {c.pk for c in own.values()}
         assert inbox.counts["all"] == len(own) == len(PARTS) * len(STATES)
+
+
+def test_the_counts_alone_are_the_organizations_and_those_of_the_page(
+    tenant, other_tenant, me, cases
+):
+    """What the inbox counts again after a response (cases/views/lists.py)."""
+    for org, own in zip((tenant.org, other_tenant.org), cases, strict=True):
+        counted = inbox_counts(org, me)
+        assert counted == {t: len(_expected(own, t)) for t in INBOX_TABS}
+        assert counted == inbox_with_counts(org, me, "all").counts
 
 
 def test_the_inbox_page_shows_the_organizations_counts(tenant, me, cases):
