@@ -147,6 +147,7 @@ def main() -> None:
     from run import describe_role
 
     setup_django()
+    from django.core.management import call_command
     from django.http import QueryDict
     from django.test import Client, override_settings
     from django.utils import timezone
@@ -155,6 +156,9 @@ def main() -> None:
     from organizations.tenancy import organization_scope
     from reports.models import ExportJob
 
+    # With DATABASE_APP_USER, migrate grants that role the tables (bench/run.py made the
+    # database as its owner, so on a new machine the role had none), as bench/run.py does.
+    call_command("migrate", verbosity=0)
     org = Organization.objects.get(slug=args.org)
     user = User.objects.get(email=f"bench-cw0@{args.org}.example")
     timezone.activate(org.time_zone)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api_throughput import free_port, start_server, stop_server  # noqa: E402
-from bench.dashboard import p95, sign_in  # noqa: E402
+from bench.dashboard import p95, ready_for_server, sign_in  # noqa: E402
 from bench.load import server_env  # noqa: E402
 
 PAGE_QUERIES = [
@@ -133,12 +132,7 @@ def main() -> None:
         sys.exit("bench/search.py needs DATABASE_URL=postgres://.../saksflyt_bench_load")
     env = server_env(url, args.redis_url)
     env["CACHE_KEY_PREFIX"] = "bench-search"
-    subprocess.run(  # DEBUG off serves hashed static files
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    ready_for_server(env)
     port = free_port()
     server = start_server(argparse.Namespace(workers=args.workers, threads=1), env, port)
     base = f"http://127.0.0.1:{port}"
