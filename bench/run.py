@@ -15,7 +15,9 @@ network): median and 95th percentile, plus the number of SQL queries of one requ
 CPU time this process and its PostgreSQL backend spent per request (bench/cpu.py: on a shared
 machine it drifts much less with other jobs' load than the wall-clock times do).
 Targets at 100k cases: inbox p95 <= 50 ms and <= 15 queries. The inbox's tab counts are cached
-30 s per user, so after the warm-up its requests read them from the cache;
+30 s per user, so after the warm-up its requests read them from the cache (the test client
+closes each response before it returns, so a request 15 s after the counting also times their
+counting again, which a server does after the client has the page: inbox_counts.py);
 BENCH_INBOX_COUNTS_CACHE=off times the request that counts them.
 
 Row-level security: the pages are requested as DATABASE_APP_USER when it is set (a role the
