@@ -65,10 +65,17 @@ def p95(values: list[float]) -> float:
     )
 
 
-def ready_for_server(env: dict[str, str]) -> None:
-    """migrate with the server's DATABASE_APP_USER grants that role the tables (bench/run.py
-    made the database as its owner, so on a new machine the role had none); DEBUG off serves
-    hashed static files: collect what is new (bench/load.py does both the same way)."""
+def server_ready(script: str, database: str, redis_url: str) -> tuple[str, dict[str, str]]:
+    """DATABASE_URL (a PostgreSQL URL naming `database`, else exit) and the environment of a
+    gunicorn server of this checkout for `script` (its own cache prefix), made ready: migrate
+    with the server's DATABASE_APP_USER grants that role the tables (bench/run.py made the
+    database as its owner, so on a new machine the role had none); DEBUG off serves hashed
+    static files: collect what is new (bench/load.py does both the same way)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit(f"bench/{script}.py needs DATABASE_URL=postgres://.../{database}")
+    env = server_env(url, redis_url)
+    env["CACHE_KEY_PREFIX"] = f"bench-{script.replace('_', '-')}"
     for command in (["migrate"], ["collectstatic"]):
         subprocess.run(
             [sys.executable, "manage.py", *command, "--noinput", "-v", "0"],
@@ -76,6 +83,7 @@ def ready_for_server(env: dict[str, str]) -> None:
             env=env,
             check=True,
         )
+    return url, env
 
 
 def sign_in(base: str, user: str, password: str) -> requests.Session:
@@ -207,12 +215,7 @@ def on_demand(args: argparse.Namespace, env: dict[str, str], session, base: str)
 
 def main() -> None:
     args = parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/dashboard.py needs DATABASE_URL=postgres://.../saksflyt_bench")
-    env = server_env(url, args.redis_url)
-    env["CACHE_KEY_PREFIX"] = "bench-dashboard"
-    ready_for_server(env)
+    url, env = server_ready("dashboard", "saksflyt_bench", args.redis_url)
     port = free_port()
     server = start_server(argparse.Namespace(workers=args.workers, threads=1), env, port)
     base = f"http://127.0.0.1:{port}"

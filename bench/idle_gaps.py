@@ -31,8 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api_throughput import free_port, start_server, stop_server  # noqa: E402
-from bench.dashboard import p95, ready_for_server, sign_in  # noqa: E402
-from bench.load import server_env  # noqa: E402
+from bench.dashboard import p95, server_ready, sign_in  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -77,13 +76,8 @@ def set_password(env: dict[str, str], user: str, password: str) -> None:
 
 def main() -> None:
     args = parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/idle_gaps.py needs DATABASE_URL=postgres://.../saksflyt_bench")
-    env_a = server_env(url, args.redis_url)
-    env_a["CACHE_KEY_PREFIX"] = "bench-idle"
+    url, env_a = server_ready("idle_gaps", "saksflyt_bench", args.redis_url)
     env_b = {**env_a, **dict(pair.split("=", 1) for pair in args.b_env)}
-    ready_for_server(env_a)
     set_password(env_a, args.user, args.password)
     number = case_with_four_entries(url, args.org)
     pages = {

@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.api_throughput import free_port, start_server, stop_server  # noqa: E402
-from bench.dashboard import p95, ready_for_server, sign_in  # noqa: E402
-from bench.load import server_env  # noqa: E402
+from bench.dashboard import p95, server_ready, sign_in  # noqa: E402
 
 PAGE_QUERIES = [
     "lekkasje",
@@ -127,12 +126,7 @@ def explain(slug: str) -> None:
 
 def main() -> None:
     args = parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/search.py needs DATABASE_URL=postgres://.../saksflyt_bench_load")
-    env = server_env(url, args.redis_url)
-    env["CACHE_KEY_PREFIX"] = "bench-search"
-    ready_for_server(env)
+    _url, env = server_ready("search", "saksflyt_bench_load", args.redis_url)
     port = free_port()
     server = start_server(argparse.Namespace(workers=args.workers, threads=1), env, port)
     base = f"http://127.0.0.1:{port}"
