@@ -41,7 +41,8 @@ from django.db.models.sql.constants import MULTI
 from django.db.models.sql.query import Query
 from django_scopes import scope, scopes_disabled
 from django_scopes.state import get_scope
-from psycopg import pq
+
+from organizations.tenancy import in_pipeline
 
 # Placeholders no constant of a builder takes. Integers stay within the 32-bit range every
 # integer field accepts (Django answers a lookup outside a field's range with no query at all).
@@ -239,7 +240,7 @@ def compiled_lists(reads: Sequence[Read]) -> list[list]:
         return [list(queryset) for queryset in querysets]
     connection.ensure_connection()
     raw = connection.connection
-    if connection.get_autocommit() or raw.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+    if connection.get_autocommit() or in_pipeline(raw):
         # Outside a transaction each statement is its own (with its tenancy settings); inside
         # a pipeline already, its statements are batched anyway.
         return [list(queryset) for queryset in querysets]

@@ -138,6 +138,12 @@ def _settings_for(value: str | None) -> tuple[str, str]:
     return value or "", ""
 
 
+def in_pipeline(raw) -> bool:
+    """Whether the psycopg connection `raw` is inside a pipeline block already (its statements
+    are batched; a nested block would only add a sync)."""
+    return raw.pgconn.pipeline_status != pq.PipelineStatus.OFF
+
+
 class database_scope_wrapper:  # noqa: N801 - used like a function by connection.execute_wrapper
     """Mirror the scope into the transaction's settings before a statement runs.
 
@@ -163,7 +169,7 @@ class database_scope_wrapper:  # noqa: N801 - used like a function by connection
                 return execute(sql, params, many, context)
         if connection.tenant_applied == value:
             return execute(sql, params, many, context)
-        if many or raw.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+        if many or in_pipeline(raw):
             # executemany pipelines its statements itself; inside a pipeline already, the
             # settings just join it.
             raw.execute(SET_SQL, _settings_for(value))
