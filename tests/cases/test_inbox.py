@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,6 +149,47 @@ def test_inbox_page_and_every_tab_count_take_two_queries(tenant, django_assert_n
 
     assert found.counts == {"unanswered": 1, "resolved": 1, "closed": 0, "all": 2}
     assert len(found.page.rows) == 1
+
+
+def test_first_page_statement_has_no_parameters_and_later_pages_only_the_keyset(tenant):
+    """The first page's statement is all literals, so each user's inbox is one statement text
+    that psycopg prepares and PostgreSQL plans once for those values; a later page's only
+    parameters are the keyset position (cases/selectors/inbox.py)."""
+    from cases.selectors.inbox import inbox_with_counts
+
+    me, org = tenant.caseworker, tenant.org
+    for _ in range(3):
+        make_case(org, me)
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        if sql.startswith("WITH inbox"):
+            seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        first = inbox_with_counts(org, me, "all", size=2)
+        inbox_with_counts(org, me, "all", size=2, after=first.page.next_cursor, counts={})
+
+    (first_sql, first_params), (later_sql, later_params) = seen
+    assert not first_params
+    assert f"c.assignee_id = {me.pk}" in first_sql
+    assert later_params and len(later_params) == later_sql.count("%s")
+
+
+@pytest.mark.parametrize("value", ["new'; DROP TABLE cases_case; --", "New", "", 1.5, True])
+def test_only_integers_and_code_choice_values_become_sql_literals(value):
+    from cases.selectors.inbox import _literal
+
+    with pytest.raises((ValueError, TypeError)):
+        _literal(value)
+
+
+def test_integers_and_choice_values_become_sql_literals():
+    from cases.selectors.inbox import _literal
+
+    assert _literal(42) == "42"
+    assert _literal(Case.Status.IN_PROGRESS) == "'in_progress'"
 
 
 def test_overdue_case_row_is_red_and_says_overdue(tenant, staff_client):
