@@ -19,7 +19,7 @@ from cases.services.bulk import BULK_STATUSES
 from cases.services.tags import TAG_MAX_LENGTH
 from customers.models import Supplier
 from organizations.models import Organization, Team, User
-from organizations.rendering import FAST_RENDERER
+from organizations.rendering import FAST_RENDERER, QuickSelect
 from organizations.selectors import staff_list
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,21 +72,21 @@ class CaseFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         help_text=_("Title, description, number, customer name or property address."),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=forms.Select)
-    category = forms.ChoiceField(label=_("Category"), required=False, widget=forms.Select)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=forms.Select)
-    team = forms.ChoiceField(label=_("Team"), required=False, widget=forms.Select)
-    supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=forms.Select)
-    tag = forms.ChoiceField(label=_("Tag"), required=False, widget=forms.Select)
-    source = forms.ChoiceField(label=_("Source"), required=False, widget=forms.Select)
-    sla = forms.ChoiceField(label=_("Service level"), required=False, widget=forms.Select)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=QuickSelect)
+    team = forms.ChoiceField(label=_("Team"), required=False, widget=QuickSelect)
+    supplier = forms.ChoiceField(label=_("Supplier"), required=False, widget=QuickSelect)
+    tag = forms.ChoiceField(label=_("Tag"), required=False, widget=QuickSelect)
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=QuickSelect)
+    sla = forms.ChoiceField(label=_("Service level"), required=False, widget=QuickSelect)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=DATE_WIDGET)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=DATE_WIDGET)
     # Ids from the URL or a picker; the view fetches them within the organization (404 if not).
-    customer = forms.IntegerField(label=_("Customer"), required=False, widget=forms.Select)
-    property = forms.IntegerField(label=_("Property"), required=False, widget=forms.Select)
+    customer = forms.IntegerField(label=_("Customer"), required=False, widget=QuickSelect)
+    property = forms.IntegerField(label=_("Property"), required=False, widget=QuickSelect)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, choices: ListChoices, **kwargs: Any) -> None:
@@ -151,9 +151,9 @@ class BulkActionForm(forms.Form):
     ]
 
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=forms.Select)
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=forms.Select)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=forms.Select)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=QuickSelect)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_MAX_LENGTH)
 
     def __init__(self, *args: Any, choices: ListChoices, **kwargs: Any) -> None:
