@@ -173,14 +173,17 @@ if DATABASE_URL:
                 }
         elif env.bool("DATABASE_PREPARED_STATEMENTS", True):
             # Connected straight to PostgreSQL: parameters bound by the server, and a statement
-            # run five times on a connection is prepared (psycopg), so PostgreSQL stops planning
-            # it again. Under row-level security planning was most of a small query's time
-            # (bench-200k: 0.5 ms for the case's row, 3.5 ms for the inbox's union).
+            # run a second time on a connection is prepared (psycopg), so PostgreSQL stops
+            # planning it again. Under row-level security planning was most of a small query's
+            # time (bench-200k: 0.5 ms for the case's row, 3.5 ms for the inbox's union). At
+            # psycopg's default of five runs, each of three gunicorn workers planned a page's
+            # statements afresh for its first five views of it, which showed as slower first
+            # rounds in bench/idle_gaps.py (case page median 19.8 ms at five, 18.4 at one).
             for _alias in DATABASES.values():
                 _alias["OPTIONS"] = {
                     **_alias.get("OPTIONS", {}),
                     "server_side_binding": True,
-                    "prepare_threshold": 5,
+                    "prepare_threshold": env.int("DATABASE_PREPARE_THRESHOLD", 1, minimum=0),
                 }
         # DATABASE_REPLICA_URL: a streaming replica for reports, exports and search, read as
         # the application's role (its URL gives host, port and database); config/db_router.py

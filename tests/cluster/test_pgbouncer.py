@@ -69,9 +69,11 @@ def test_the_pooler_setting_turns_prepared_statements_and_server_side_cursors_of
     # statements, server-side cursors off all the same.
     for alias in ("default", "owner"):
         options = settings.DATABASES[alias].get("OPTIONS", {})
-        assert options.get("prepare_threshold") == 5
+        assert options.get("prepare_threshold") == 1
         assert options.get("server_side_binding") is True
         assert settings.DATABASES[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    # DATABASE_PREPARE_THRESHOLD sets how many runs come before a statement is prepared.
+    assert options_with(DATABASE_PREPARE_THRESHOLD="0")["default"][0] == 0
     # And DATABASE_PREPARED_STATEMENTS=false gives Django's defaults.
     assert options_with(DATABASE_PREPARED_STATEMENTS="false") == {
         "default": ["unset", None, True],
