@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import functools
 
-from notifications.selectors import cached_unread_count, unread_elsewhere
+from notifications.selectors import KIND, cached_unread_count, unread_elsewhere
+from organizations.user_cache import frame_values
 
 
 class UnreadElsewhere:
@@ -38,7 +39,7 @@ def bell(request):
 
     @functools.cache
     def count() -> int:
-        return cached_unread_count(org, user)
+        return cached_unread_count(org, user, frame_values(request).get(KIND))
 
     return {
         "bell_enabled": True,

@@ -6,17 +6,20 @@ from django.db.models import Count, QuerySet
 from notifications.models import Notification
 from organizations import tenancy
 from organizations.models import Organization, User
-from organizations.user_cache import forget_for_users, user_key
+from organizations.user_cache import forget_for_users, frame_kind, user_key
 
 # The bell's count is kept this long per organization and user (Django's cache, Redis in
 # production): every staff page shows it. The writes that change it (notifications made,
 # marked read: notifications.services, notifications.staff) forget it at once.
 UNREAD_TTL = 60
-KIND = "bell-unread"
+KIND = frame_kind("bell-unread")
 
 
-def cached_unread_count(org: Organization, user: User) -> int:
-    """unread_count, from the cache when it was read in the last UNREAD_TTL seconds."""
+def cached_unread_count(org: Organization, user: User, known: int | None = None) -> int:
+    """unread_count, from the cache when it was read in the last UNREAD_TTL seconds (`known`:
+    the cached value, already read with the rest of the page's frame)."""
+    if known is not None:
+        return known
     key = user_key(KIND, org.pk, user.pk)
     count = cache.get(key)
     if count is None:

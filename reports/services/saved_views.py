@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from cases.forms_lists import ListChoices
 from organizations.models import Membership, Organization, Team, TeamMember, User
 from organizations.scoping import check_same_org
-from organizations.user_cache import forget_for_users, user_key
+from organizations.user_cache import forget_for_users, frame_kind, user_key
 from reports.models import SavedView
 from reports.services.case_export import (
     case_list_query_or_none,
@@ -35,7 +35,7 @@ MENU_MAX = 25  # views shown in the menu (all are on the saved views page)
 NAME_MAX = 80
 
 
-MENU_KIND = "reports:saved-views-menu"
+MENU_KIND = frame_kind("reports:saved-views-menu")
 
 
 def menu_cache_key(org_id: int, user_id: int) -> str:
@@ -217,6 +217,9 @@ def menu_entries(org: Organization, user: User) -> list[MenuEntry]:
     return entries
 
 
-def cached_menu(org: Organization, user: User) -> list[MenuEntry] | None:
-    """The cached menu, or None when it must be read (the page then asks for it by htmx)."""
+def cached_menu(org: Organization, user: User, frame: dict | None = None) -> list[MenuEntry] | None:
+    """The cached menu, or None when it must be read (the page then asks for it by htmx).
+    `frame`: the page frame's cached values (organizations.user_cache.frame_values)."""
+    if frame is not None and MENU_KIND in frame:
+        return frame[MENU_KIND]
     return cache.get(menu_cache_key(org.pk, user.pk))

@@ -217,3 +217,49 @@ def test_bell_count_is_cached_and_forgotten_when_notifications_change(
     # A write outside the services is seen when the short-lived count expires, not before.
     Notification.objects.create(organization=org, recipient=me, kind="mention", text="x")
     assert cached_unread_count(org, me) == 0
+
+
+def test_the_frame_reads_the_bell_count_and_the_saved_views_menu_in_one_cache_read(
+    tenant, staff_client, monkeypatch
+):
+    """Every staff page shows the bell and the saved views' menu: both cached values come from
+    the cache together (organizations.user_cache.frame_values), and the page shows them."""
+    from django.core.cache import cache
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    from notifications.selectors import KIND
+    from organizations.user_cache import user_key
+    from reports.services.saved_views import menu_cache_key, saved_view_create
+
+    org, me = tenant.org, tenant.caseworker
+    _notify(org, me)
+    _notify(org, me)
+    saved_view_create(
+        org=org, actor=me, name="Mine and open", params=QueryDict("status=open"), team=None
+    )
+    page = BELL_URL.format(slug=org.slug)
+    staff_client.get(page)  # caches the bell's count
+    # The menu caches itself when first asked for (htmx, after a page without it).
+    staff_client.get(reverse("reports:saved_views_menu", kwargs={"org_slug": org.slug}))
+    frame_keys = {user_key(KIND, org.pk, me.pk), menu_cache_key(org.pk, me.pk)}
+    reads = []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key, *args, **kwargs):
+        reads.append({key})
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(set(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+
+    response = staff_client.get(page)
+
+    assert [keys & frame_keys for keys in reads if keys & frame_keys] == [frame_keys]
+    html = response.content.decode()
+    assert 'data-unread="2"' in html
+    assert "Mine and open" in html
