@@ -6,6 +6,7 @@ form never queries the database again and a page costs a fixed number of queries
 
 from __future__ import annotations
 
+import functools
 from functools import cached_property
 from typing import Any
 
@@ -53,8 +54,14 @@ class ListChoices:
 
 
 def _options(choices: ListChoices, name: str, *head: tuple[str, Any]):
-    """Lazy choices: the list is read only when the field is rendered or given a value."""
-    return lambda: [*head, *[(str(row.pk), str(row)) for row in getattr(choices, name)]]
+    """Lazy choices: the list is read only when the field is rendered or given a value, and
+    built once (Django iterates the choices twice to render a <select>)."""
+
+    @functools.cache
+    def options() -> list[tuple[Any, str]]:
+        return [*head, *[(str(row.pk), str(row)) for row in getattr(choices, name)]]
+
+    return options
 
 
 def pick_by_id(rows, value: str | None):
