@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from django.conf import settings
 from django.core import mail
 
-from organizations.middleware import LAST_SEEN_KEY, REMEMBER_KEY
+from organizations.middleware import LAST_SEEN_KEY, REMEMBER_KEY, touch_every
 from tests.factories.organizations import TEST_PASSWORD
 from tests.organizations.conftest import LOGIN_URL, sign_in
 
@@ -115,6 +116,29 @@ def test_a_session_used_within_the_idle_timeout_stays_signed_in(tenant, client):
 
     assert client.get(f"/{tenant.org.slug}/").status_code == 200
     # ...and the request counts as activity, restarting the idle clock.
+    assert int(time.time()) - client.session[LAST_SEEN_KEY] < 5
+
+
+@pytest.mark.parametrize(("timeout", "every"), [(7200, 300), (3600, 150), (60, 2)])
+def test_last_seen_is_written_every_24th_of_the_timeout_at_most_every_five_minutes(
+    settings, timeout, every
+):
+    settings.SESSION_IDLE_TIMEOUT = timeout
+
+    assert touch_every() == every
+
+
+def test_a_request_soon_after_the_last_write_does_not_write_the_session(tenant, client):
+    sign_in(client, tenant.caseworker.email)
+    client.get(f"/{tenant.org.slug}/")
+    _age_last_seen(client, touch_every() - 30)
+    before = client.session[LAST_SEEN_KEY]
+
+    assert client.get(f"/{tenant.org.slug}/").status_code == 200
+    assert client.session[LAST_SEEN_KEY] == before
+
+    _age_last_seen(client, touch_every() + 1)
+    client.get(f"/{tenant.org.slug}/")
     assert int(time.time()) - client.session[LAST_SEEN_KEY] < 5
 
 
