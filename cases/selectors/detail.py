@@ -32,6 +32,7 @@ from cases.selectors.panels import (
     tasks_read,
     time_read,
 )
+from inquiries.context_processors import tray_read
 from notifications.models import OutboundMessage, SavedReply
 from organizations.compiled import (
     Read,
@@ -111,6 +112,8 @@ def case_page_reads(org: Organization, case: Case) -> list[Read]:
     ]
     if case.property_id is not None:
         reads += [contacts_read(org, case.property_id), agreements_read(org, case.property_id)]
+    # And the top bar's inquiry tray (the page is for staff, who see it).
+    reads.append(tray_read(org.pk))
     return reads
 
 

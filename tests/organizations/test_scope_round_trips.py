@@ -72,3 +72,27 @@ def test_a_failing_first_statement_raises_djangos_error_and_the_scope_is_sent_ag
         with transaction.atomic():
             assert read_setting() == str(org.pk)
             assert list(Organization.objects.values_list("pk", flat=True)) == [org.pk]
+
+
+def test_the_case_pages_inquiry_tray_count_goes_with_the_pages_other_reads(tenant, staff_client):
+    """The top bar's tray count is one of the case page's read-ahead reads (one round trip
+    for all of them), not a round trip of its own while the page renders."""
+    from tests.factories.cases import make_case
+
+    case = make_case(tenant.org, tenant.caseworker, title="Lekkasje")
+    url = f"/{tenant.org.slug}/cases/{case.number}/"
+    staff_client.get(url)
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None  # every statement's text
+    try:
+        _trips, text = round_trips(lambda: staff_client.get(url))
+    finally:
+        raw.prepare_threshold = threshold
+
+    # What the client sent, cut into round trips at each Sync.
+    sent = "\n".join(line for line in text.splitlines() if line.startswith("F\t"))
+    batches = sent.split("\tSync")
+    with_tray = [batch for batch in batches if 'COUNT("inquiries_inquiry"' in batch]
+    assert len(with_tray) == 1
+    assert '"cases_caseevent"' in with_tray[0]
