@@ -1,10 +1,12 @@
 """config.postgresql: the per-request health check is skipped only for a connection that
-answered without error in the last HEALTH_CHECK_BYPASS_SECONDS."""
+answered its last request without error and on which the server has sent nothing since."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.markers import postgresql_only
 
@@ -51,18 +53,33 @@ def test_a_connection_that_just_answered_is_not_checked_again(checks):
     assert checks == []
 
 
-def test_an_idle_connection_is_checked(checks, monkeypatch):
-    from config.postgresql import base
-
+def test_an_idle_connection_the_server_said_nothing_on_is_not_checked(checks, monkeypatch):
     connection.ensure_connection()
     request_using_the_database()
     checks.clear()
-    later = connection.answered_at + base.HEALTH_CHECK_BYPASS_SECONDS + 0.01
-    monkeypatch.setattr(base.time, "monotonic", lambda: later)
+    time.sleep(0.6)  # idle: longer than any window of time would allow
 
     request_using_the_database()
 
+    assert checks == []
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "owner"])
+def test_a_connection_the_server_ended_is_checked_and_replaced(checks):
+    connection.ensure_connection()
+    request_using_the_database()
+    checks.clear()
+    pid = connection.connection.info.backend_pid
+    with connections["owner"].cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    deadline = time.monotonic() + 5
+    while connection.server_said_nothing() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    request_using_the_database()  # would raise on the ended connection
+
     assert checks == [True]
+    assert connection.connection.info.backend_pid != pid
 
 
 def test_a_connection_that_saw_an_error_is_checked_before_it_is_used_again(checks):

@@ -1,21 +1,24 @@
 """Django's PostgreSQL backend, with the per-request health check skipped for a connection
-that just answered.
+the server has said nothing on since it last answered.
 
 With CONN_HEALTH_CHECKS, Django sends `SELECT 1` before the first query of every request, so a
-connection the database dropped while it sat idle is replaced instead of failing a request. On
-a busy worker that is one round trip per request for a connection that answered milliseconds
-ago. Like HikariCP's aliveBypassWindowMs, the check is skipped when the previous request used
-the connection without error less than HEALTH_CHECK_BYPASS_SECONDS ago; an idle connection,
-or one that saw an error, is still checked.
+connection the database dropped while it sat idle is replaced instead of failing a request.
+That is one round trip per request, and for a worker whose requests come seconds apart the
+first round trip after idle is the dearest (0.3-0.6 ms, docs/architecture.md). A connection the
+server ends (a restart, `pg_terminate_backend`, `idle_session_timeout`, a pooler closing it)
+has the server's goodbye waiting on its socket: an error message and the end of the stream. So
+the check is skipped when the previous request used the connection without error and its
+socket has nothing to read (a `select` with no wait); a connection with anything waiting, or
+one that saw an error, is still checked. What neither way catches (a peer gone without a word)
+makes `SELECT 1` wait as long as the first query would.
 """
 
 from __future__ import annotations
 
+import select
 import time
 
 from django.db.backends.postgresql import base
-
-HEALTH_CHECK_BYPASS_SECONDS = 0.5
 
 
 class HealthCheckedDatabaseWrapper(base.DatabaseWrapper):
@@ -41,11 +44,20 @@ class HealthCheckedDatabaseWrapper(base.DatabaseWrapper):
             and self.health_check_enabled
             and not self.health_check_done
             and self.answered_at is not None
-            and time.monotonic() - self.answered_at < HEALTH_CHECK_BYPASS_SECONDS
+            and self.server_said_nothing()
         ):
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
+
+    def server_said_nothing(self) -> bool:
+        """Nothing is waiting to be read on the connection's socket (see the module's
+        docstring); False when the socket cannot be asked."""
+        try:
+            readable, _, _ = select.select([self.connection.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
 
 
 class DatabaseWrapper(HealthCheckedDatabaseWrapper):
