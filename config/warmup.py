@@ -2,11 +2,12 @@
 
 Django compiles a template the first time a process renders it (and keeps it: the cached
 loader), loads a language's catalogue the first time the language is active, and builds the URL
-resolver's tables on the first reverse. A gunicorn worker met each of these on its first
-requests for a page, which took tens of milliseconds longer than the page's later requests (the
-side-by-side run, `../shared/bench-peer/sbs.py`, saw case pages of 65-114 ms among 20 ms ones
-in its first rounds). config/wsgi.py calls `warm_up` before freezing what is loaded out of the
-garbage collector's reach, so the compiled templates are frozen with the rest.
+resolver's tables on the first reverse in each language and namespace. A gunicorn worker met
+each of these on its first requests: its first case page took 52-60 ms against 15-20 ms for the
+next ones (bench-200k, one worker), 36-41 ms with the warm-up; what remains of the difference is
+the SQL of each compiled read, built on its first use (organizations/compiled.py).
+config/wsgi.py calls `warm_up` before freezing what is loaded out of the garbage collector's
+reach, so the compiled templates are frozen with the rest.
 
 A template that fails to compile is logged and left for its page to report, as it would have
 without the warm-up.
@@ -14,13 +15,14 @@ without the warm-up.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.forms.renderers import get_default_renderer
 from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
-from django.urls import get_resolver
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,25 @@ def _compile(get_template, names: list[str]) -> int:
     return done
 
 
+def _namespaces(resolver, prefix: str = "") -> list[str]:
+    """Every URL namespace (nested ones as "outer:inner") under `resolver`."""
+    found = []
+    for namespace, (_pattern, included) in resolver.namespace_dict.items():
+        found.append(prefix + namespace)
+        found += _namespaces(included, f"{prefix}{namespace}:")
+    return found
+
+
+def _build_tables(resolver) -> None:
+    """The resolver's reverse tables in the active language (each resolver keeps them per
+    language), and those Django builds for each namespace on its first reverse there: a
+    reverse of a name no namespace has builds them and finds nothing."""
+    resolver.reverse_dict  # noqa: B018 - builds them
+    for namespace in _namespaces(resolver):
+        with contextlib.suppress(NoReverseMatch):
+            reverse(f"{namespace}:-warm-up-")
+
+
 def warm_up() -> dict[str, int]:
     """Compile the project's and the form widgets' templates, load every language's
     catalogue and build the URL resolver. Returns how many of each were done."""
@@ -65,9 +86,9 @@ def warm_up() -> dict[str, int]:
     widgets = 0
     for renderer in (get_default_renderer(), FAST_RENDERER):
         widgets += _compile(renderer.get_template, widget_templates())
+    resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Inbox")
-    resolver = get_resolver()
-    resolver.reverse_dict  # noqa: B018 - builds the resolver's tables
+            _build_tables(resolver)
     return {"templates": templates, "widgets": widgets, "languages": len(settings.LANGUAGES)}

@@ -67,3 +67,27 @@ def test_the_wsgi_module_warms_up_before_freezing():
     count, frozen = result.stdout.split()
     assert int(count) >= len(warmup.project_templates())
     assert frozen == "True"
+
+
+def test_after_the_warm_up_no_reverse_builds_url_tables_in_any_language(monkeypatch):
+    from django.urls import reverse
+    from django.urls.resolvers import URLResolver
+    from django.utils import translation
+
+    warmup.warm_up()
+    built = []
+    original = URLResolver._populate
+
+    def populate(self):
+        built.append(self)
+        return original(self)
+
+    monkeypatch.setattr(URLResolver, "_populate", populate)
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            reverse("cases:inbox", kwargs={"org_slug": "alpha"})
+            reverse("cases:case_detail", kwargs={"org_slug": "alpha", "number": 1})
+            reverse("home")
+
+    assert built == []
