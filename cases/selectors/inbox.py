@@ -14,10 +14,10 @@ the page size are written into the statement as literals (`_literal`: integers, 
 own choice values); only a later page's keyset values are parameters. Planning this union takes
 PostgreSQL about as long as running it, and with parameters every run either planned it again
 (a custom plan) or ran a plan made without knowing the user (a generic plan, half as slow again).
-Written in, each user's inbox is one statement text, which psycopg prepares on a connection after
-a few runs, and PostgreSQL keeps the plan it made for those very values: 2.1 ms a run instead of
-4.6 (bench-200k: the statement run through psycopg, prepared, against the same with
-parameters under PostgreSQL's default plan choice).
+Written in, each user's inbox is one statement text, which psycopg prepares on a connection at
+its second run (config/settings.py; it keeps the 100 last used), and PostgreSQL keeps the plan it
+made for those very values: 2.1 ms a run instead of 4.6 (bench-200k: the statement run through
+psycopg, prepared, against the same with parameters under PostgreSQL's default plan choice).
 """
 
 from __future__ import annotations
