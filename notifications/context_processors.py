@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import functools
 
-from notifications.selectors import KIND, cached_unread_count, unread_elsewhere
+from notifications.selectors import cached_unread_count, unread_elsewhere
 from organizations.user_cache import frame_values
 
 
@@ -39,7 +39,7 @@ def bell(request):
 
     @functools.cache
     def count() -> int:
-        return cached_unread_count(org, user, frame_values(request).get(KIND))
+        return cached_unread_count(org, user, frame_values(request))
 
     return {
         "bell_enabled": True,

@@ -15,13 +15,11 @@ UNREAD_TTL = 60
 KIND = frame_kind("bell-unread")
 
 
-def cached_unread_count(org: Organization, user: User, known: int | None = None) -> int:
-    """unread_count, from the cache when it was read in the last UNREAD_TTL seconds (`known`:
-    the cached value, already read with the rest of the page's frame)."""
-    if known is not None:
-        return known
+def cached_unread_count(org: Organization, user: User, frame: dict | None = None) -> int:
+    """unread_count, from the cache when it was read in the last UNREAD_TTL seconds. `frame`:
+    the page frame's cached values (organizations.user_cache.frame_values), read already."""
     key = user_key(KIND, org.pk, user.pk)
-    count = cache.get(key)
+    count = frame[KIND] if frame is not None and KIND in frame else cache.get(key)
     if count is None:
         count = unread_count(org, user)
         cache.set(key, count, UNREAD_TTL)
