@@ -145,3 +145,37 @@ def test_builders_it_cannot_reuse_are_refused(tenant):
         compiled_list(
             fresh_key(), lambda flag: User.objects.filter(is_active=flag), True, scoped=False
         )
+
+
+@pytest.mark.django_db
+def test_the_columns_converters_are_found_once_per_plan_and_still_applied(
+    tenant, two_cases, monkeypatch
+):
+    """Django looks up each column's converters on every run; a plan keeps them after its
+    first run, and the rows are converted as before (datetimes, related objects)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    mine, _theirs = two_cases
+    key = fresh_key()
+    lookups = []
+    original = SQLCompiler.get_converters
+
+    def counted(self, expressions):
+        lookups.append(len(expressions))
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+    with organization_scope(tenant.org):
+        first = compiled_list(key, tasks_of, tenant.org.pk, mine.pk)
+        looked_up = len(lookups)
+        again = compiled_list(key, tasks_of, tenant.org.pk, mine.pk)
+        with scopes_disabled():
+            plain = list(tasks_of(tenant.org.pk, mine.pk))
+
+    assert looked_up == 1
+    assert len(lookups) == 2  # the plain queryset's own, none for the plan's second run
+    for rows in (first, again):
+        assert [(t.pk, t.title, t.created_at, t.assignee.email) for t in rows] == [
+            (t.pk, t.title, t.created_at, t.assignee.email) for t in plain
+        ]
+        assert all(isinstance(t.created_at, dt.datetime) and t.created_at.tzinfo for t in rows)
