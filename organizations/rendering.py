@@ -44,6 +44,24 @@ def _attrs(attrs: dict) -> str:
     )
 
 
+def _select_html(name, attrs: dict, groups) -> str:
+    """django/forms/widgets/select.html with its options: `groups` as (group name or a false
+    value, [(value, label, option attributes), ...]), already chosen which are selected."""
+    out = [f'<select name="{_text(name)}"{_attrs(attrs)}>']
+    for group_name, options in groups:
+        if group_name:
+            out.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for value, label, option_attrs in options:
+            out.append(
+                f'\n  <option value="{_formatted(value)}"{_attrs(option_attrs)}>'
+                f"{_text(label)}</option>\n"
+            )
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+
+
 class FastSelectRenderer(DjangoTemplates):
     """Django's form renderer, but <select> (without custom option templates) built in Python."""
 
@@ -56,28 +74,19 @@ class FastSelectRenderer(DjangoTemplates):
             for option in options
         ):
             return super().render(template_name, context, request=request)
-        out = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in groups:
-            if group_name:
-                out.append(f'\n  <optgroup label="{_text(group_name)}">')
-            for option in options:
-                out.append(
-                    f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                    f"{_text(option['label'])}</option>\n"
-                )
-            if group_name:
-                out.append("\n  </optgroup>")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+        return _select_html(
+            widget["name"],
+            widget["attrs"],
+            (
+                (group_name, [(o["value"], o["label"], o["attrs"]) for o in options])
+                for group_name, options, _index in groups
+            ),
+        )
 
 
 FAST_RENDERER = FastSelectRenderer()
 
-
-def _option(value, label, selected: bool) -> str:
-    """django/forms/widgets/select_option.html (its attributes: `selected` or none)."""
-    mark = " selected" if selected else ""
-    return f'\n  <option value="{_formatted(value)}"{mark}>{_text(label)}</option>\n'
+SELECTED = {"selected": True}  # an option's attributes when selected (Select.checked_attribute)
 
 
 class QuickSelect(forms.Select):
@@ -94,21 +103,16 @@ class QuickSelect(forms.Select):
         ):
             return super().render(name, value, attrs, renderer)
         values = self.format_value(value)
-        out = [f'<select name="{_text(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
-        has_selected = False
-        # As ChoiceWidget.optgroups: a group's label is its value; the first match is selected.
-        for option_value, option_label in self.choices:
+        groups, has_selected = [], False
+        # As ChoiceWidget.optgroups: a group's name is its value; the first match is selected.
+        for option_value, label in self.choices:
             if option_value is None:
                 option_value = ""
-            grouped = isinstance(option_label, (list, tuple))
-            tagged = grouped and bool(option_value)  # the template's {% if group_name %}
-            if tagged:
-                out.append(f'\n  <optgroup label="{_text(option_value)}">')
-            for sub_value, sub_label in option_label if grouped else [(option_value, option_label)]:
-                selected = not has_selected and str(sub_value) in values
+            grouped = isinstance(label, (list, tuple))
+            members = []
+            for member_value, member_label in label if grouped else [(option_value, label)]:
+                selected = not has_selected and str(member_value) in values
                 has_selected |= selected
-                out.append(_option(sub_value, sub_label, selected))
-            if tagged:
-                out.append("\n  </optgroup>")
-        out.append("\n</select>")
-        return mark_safe("".join(out))  # noqa: S308 - every value is escaped above
+                members.append((member_value, member_label, SELECTED if selected else {}))
+            groups.append((option_value if grouped else None, members))
+        return _select_html(name, self.build_attrs(self.attrs, attrs), groups)
