@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from notifications.models import Notification
 from organizations import tenancy
 from organizations.models import Organization, User
-from organizations.user_cache import forget_for_users, frame_kind, user_key
+from organizations.user_cache import cached_for_user, forget_for_users, frame_kind, user_key
 
 # The bell's count is kept this long per organization and user (Django's cache, Redis in
 # production): every staff page shows it. The writes that change it (notifications made,
@@ -18,11 +18,10 @@ KIND = frame_kind("bell-unread")
 def cached_unread_count(org: Organization, user: User, frame: dict | None = None) -> int:
     """unread_count, from the cache when it was read in the last UNREAD_TTL seconds. `frame`:
     the page frame's cached values (organizations.user_cache.frame_values), read already."""
-    key = user_key(KIND, org.pk, user.pk)
-    count = frame[KIND] if frame is not None and KIND in frame else cache.get(key)
+    count = cached_for_user(KIND, org.pk, user.pk, frame)
     if count is None:
         count = unread_count(org, user)
-        cache.set(key, count, UNREAD_TTL)
+        cache.set(user_key(KIND, org.pk, user.pk), count, UNREAD_TTL)
     return count
 
 

@@ -51,3 +51,11 @@ def frame_values(request) -> dict[str, Any]:
         found = {kind: read.get(key) for key, kind in keys.items()}
         request._frame_values = found
     return found
+
+
+def cached_for_user(kind: str, org_id: int, user_id: int, frame: dict | None = None) -> Any:
+    """`kind`'s cached value of the user, or None: from `frame` (what `frame_values` read)
+    when it holds the kind, else from the cache."""
+    if frame is not None and kind in frame:
+        return frame[kind]
+    return cache.get(user_key(kind, org_id, user_id))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from cases.forms_lists import ListChoices
 from organizations.models import Membership, Organization, Team, TeamMember, User
 from organizations.scoping import check_same_org
-from organizations.user_cache import forget_for_users, frame_kind, user_key
+from organizations.user_cache import cached_for_user, forget_for_users, frame_kind, user_key
 from reports.models import SavedView
 from reports.services.case_export import (
     case_list_query_or_none,
@@ -220,6 +220,4 @@ def menu_entries(org: Organization, user: User) -> list[MenuEntry]:
 def cached_menu(org: Organization, user: User, frame: dict | None = None) -> list[MenuEntry] | None:
     """The cached menu, or None when it must be read (the page then asks for it by htmx).
     `frame`: the page frame's cached values (organizations.user_cache.frame_values)."""
-    if frame is not None and MENU_KIND in frame:
-        return frame[MENU_KIND]
-    return cache.get(menu_cache_key(org.pk, user.pk))
+    return cached_for_user(MENU_KIND, org.pk, user.pk, frame)
